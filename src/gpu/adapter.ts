@@ -28,7 +28,7 @@ interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<AdapterLike | null>;
 }
 
-export async function probeGpu(nav: { gpu?: unknown } = globalThis.navigator): Promise<GpuProbe> {
+export async function probeGpu(nav = globalThis.navigator as { gpu?: unknown } | undefined): Promise<GpuProbe> {
   const gpu = nav?.gpu as GpuLike | undefined;
   if (!gpu) return { webgpu: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', features: [] };
   let adapter: AdapterLike | null;
