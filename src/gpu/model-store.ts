@@ -3,6 +3,7 @@
  * and Cache Storage so a second visit loads offline. Works in pages and workers (and in Node,
  * where there is no Cache Storage and caching is skipped).
  */
+import { sha256Hex } from '../subnets/sha256.ts';
 import { InferenceError } from '../workers/engine.ts';
 
 export interface ModelProgress {
@@ -28,11 +29,6 @@ export interface FetchedModel {
 }
 
 export const MODEL_CACHE = 'webtensor-models-v1';
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 async function openCache(name: string | null | undefined): Promise<Cache | null> {
   if (name === null || typeof caches === 'undefined') return null;
@@ -77,7 +73,7 @@ export async function fetchModel(url: string, options: FetchModelOptions = {}): 
   const cached = await cache?.match(url);
   if (cached) {
     const bytes = await readWithProgress(cached, options.onProgress, 'cache');
-    const digest = await sha256Hex(bytes);
+    const digest = sha256Hex(bytes);
     if (!expected || digest === expected) return { bytes, sha256: digest, fromCache: true };
     await cache?.delete(url); // stale or corrupt: fetch it again
   }
@@ -89,7 +85,7 @@ export async function fetchModel(url: string, options: FetchModelOptions = {}): 
   }
   if (!response.ok) throw new InferenceError('fetch', `cannot download the model from ${url}: HTTP ${response.status}`);
   const bytes = await readWithProgress(response, options.onProgress, 'network');
-  const digest = await sha256Hex(bytes);
+  const digest = sha256Hex(bytes);
   if (expected && digest !== expected) {
     throw new InferenceError('integrity', `the model from ${url} has sha256 ${digest}, expected ${expected}: refusing it`);
   }

@@ -4,26 +4,10 @@
  * Pure TypeScript: no DOM, no Node APIs.
  */
 
-export type TensorDType = 'float32' | 'int32' | 'int64' | 'uint8';
-export type TensorArray = Float32Array | Int32Array | BigInt64Array | Uint8Array;
+import type { ModelContract, TensorData, TensorDType, TensorSpec } from '../subnets/types.ts';
 
-export interface TensorData {
-  dtype: TensorDType;
-  dims: number[];
-  data: TensorArray;
-}
-
-/** One input or output of a model as a task spec fixes it. A dim that is a string is free (e.g. 'batch'). */
-export interface TensorSpec {
-  name: string;
-  dtype: TensorDType;
-  shape: (number | string)[];
-}
-
-export interface ModelContract {
-  inputs: TensorSpec[];
-  outputs: TensorSpec[];
-}
+// The tensor types belong to the task specs (the pure core); the engine speaks them.
+export type { ModelContract, TensorArray, TensorData, TensorDType, TensorSpec } from '../subnets/types.ts';
 
 /** `auto`: WebGPU when the runtime has an adapter, else WASM (browser) or CPU (Node). */
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -78,7 +62,7 @@ export class InferenceError extends Error {
   }
 }
 
-const elementTypes: Record<TensorDType, new (length: number) => TensorArray> = {
+const elementTypes: Record<TensorDType, new (length: number) => TensorData['data']> = {
   float32: Float32Array,
   int32: Int32Array,
   int64: BigInt64Array,
