@@ -19,7 +19,7 @@ export async function createWorkerEngine(options: BrowserPlatformOptions = {}): 
   return {
     load: (model, loadOptions) => remote.load(model, loadOptions),
     run: (inputs) => remote.run(inputs),
-    benchmark: (inputs, runs) => remote.benchmark(inputs, runs),
+    benchmark: (inputs, runs, warmupMs) => remote.benchmark(inputs, runs, warmupMs),
     dispose: () => remote.dispose(),
     terminate() {
       remote[Comlink.releaseProxy]();

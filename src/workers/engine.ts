@@ -47,7 +47,8 @@ export interface BenchmarkResult {
 export interface InferenceEngine {
   load(model: Uint8Array, options?: LoadOptions): Promise<ModelInfo>;
   run(inputs: Record<string, TensorData>): Promise<RunResult>;
-  benchmark(inputs: Record<string, TensorData>, runs?: number): Promise<BenchmarkResult>;
+  /** Median and p90 of `runs` runs after the first run and a warm-up of at least `warmupMs` (default 1 s). */
+  benchmark(inputs: Record<string, TensorData>, runs?: number, warmupMs?: number): Promise<BenchmarkResult>;
   dispose(): Promise<void>;
 }
 

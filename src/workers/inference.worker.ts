@@ -26,7 +26,7 @@ const api: WorkerApi = {
     // Hand the output buffers over instead of copying them.
     return Comlink.transfer(result, Object.values(result.outputs).map((t) => t.data.buffer as ArrayBuffer));
   },
-  benchmark: (inputs, runs) => engine.benchmark(inputs, runs),
+  benchmark: (inputs, runs, warmupMs) => engine.benchmark(inputs, runs, warmupMs),
   dispose: () => engine.dispose(),
 };
 
