@@ -89,6 +89,22 @@ export function chopsticksCliPath(): string {
   throw new Error('@acala-network/chopsticks is not installed (run npm install)');
 }
 
+/** Resolves when `port` can be bound on `host`; rejects with a clear error when something else holds it. */
+export async function checkPortFree(port: number, host = '127.0.0.1'): Promise<void> {
+  await new Promise<void>((resolveFree, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is in use (EADDRINUSE): another chain or program holds it; choose another port (webtensor start --chain-port N, webtensor chain --port N)`)
+          : error,
+      ),
+    );
+    server.listen(port, host, () => server.close(() => resolveFree()));
+  });
+}
+
 /** A port that was free a moment ago. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -135,6 +151,8 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
   const specPath = resolveChainSpec(options.specPath);
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: unknown;
+  // A given port must be ours: an RPC already answering there would be mistaken for our chain.
+  if (options.port !== undefined) await checkPortFree(options.port, options.host);
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
       return await launchOnce(specPath, options.port ?? (await freePort(options.host)), options);
