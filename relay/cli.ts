@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   yuma: async () => (await import('./commands/yuma.ts')).yumaCommand,
   start: async () => (await import('./commands/start.ts')).startCommand,
   chain: async () => (await import('./commands/chain.ts')).chainCommand,
+  relay: async () => (await import('./relay/command.ts')).relayCommand,
   bench: async () => (await import('../bench/index.ts')).benchCommand,
   metagraph: async () => (await import('./commands/metagraph.ts')).metagraphCommand,
   register: async () => (await import('./commands/register.ts')).registerCommand,

@@ -1,11 +1,13 @@
 /**
  * `webtensor start` (`npm start`): the whole system on this machine, on embedded defaults —
  * the local chain with a demo subnet (when a chain spec is available; else consensus runs
- * off-chain, said plainly) and the PWA served with cross-origin isolation. Prints the URL to open.
+ * off-chain, said plainly), the libp2p relay, and the PWA served with cross-origin isolation.
+ * Prints the URL to open.
  */
 import { createServer, type ViteDevServer } from 'vite';
 import type { Command } from '../cli.ts';
 import { ChainSpecNotFoundError, REPO_ROOT, resolveChainSpec } from '../chain/index.ts';
+import { startRelay, type Relay } from '../relay/node.ts';
 import { startLocalNetwork, untilSignal, type LocalNetwork } from './chain.ts';
 import { parseOptions, UsageError } from './options.ts';
 
@@ -15,10 +17,11 @@ const optionSpec = {
   'chain-port': { kind: 'int' },
   port: { kind: 'int' },
   host: { kind: 'string' },
+  'relay-port': { kind: 'int' },
 } as const;
 
 export const startCommand: Command = {
-  summary: 'start the whole system locally (chain, PWA) and print the URL to open',
+  summary: 'start the whole system locally (chain, relay, PWA) and print the URL to open',
   usage: [
     'usage: webtensor start [--chain-spec PATH | --no-chain] [--chain-port N] [--host H] [--port N]',
     '',
@@ -27,6 +30,7 @@ export const startCommand: Command = {
     '  --chain-port N     the local chain RPC port (default 9945)',
     '  --host H           where the PWA is served (default 127.0.0.1)',
     '  --port N           the PWA port (default 5173; the next free one if taken)',
+    '  --relay-port N     the relay\'s WebSocket port (default 9090; its HTTP /health, /metrics, /bootstrap on N+1)',
   ].join('\n'),
   async run(args) {
     let options;
@@ -42,6 +46,7 @@ export const startCommand: Command = {
     const log = (line: string) => console.log(line);
     let network: LocalNetwork | undefined;
     let app: ViteDevServer | undefined;
+    let relay: Relay | undefined;
     try {
       if (options['no-chain']) {
         log('chain: off (--no-chain); consensus runs off-chain in webtensor (src/consensus)');
@@ -60,6 +65,9 @@ export const startCommand: Command = {
         if (specPath) network = await startLocalNetwork({ specPath, port: options['chain-port'] ?? 9945, log });
       }
 
+      const relayPort = options['relay-port'] ?? 9090;
+      relay = await startRelay({ port: relayPort, httpPort: relayPort + 1, netuids: [network?.netuid ?? 1], log });
+
       app = await createServer({
         root: REPO_ROOT,
         configFile: `${REPO_ROOT}/vite.config.ts`,
@@ -76,6 +84,7 @@ export const startCommand: Command = {
       return 0;
     } finally {
       await app?.close();
+      await relay?.stop();
       await network?.stop();
     }
   },
