@@ -36,6 +36,15 @@ export function releaseMatrices(...matrices: Matrix[]): void {
 }
 
 let u16Scratch = new Uint16Array(0);
+let u8Scratch = new Uint8Array(0);
+
+/** A reusable zero-filled Uint8Array of `length` entries (a view; contents valid until the next call). */
+export function borrowU8Scratch(length: number): Uint8Array {
+  if (u8Scratch.length < length) u8Scratch = new Uint8Array(length);
+  const view = u8Scratch.subarray(0, length);
+  view.fill(0);
+  return view;
+}
 
 /** A reusable Uint16Array of at least `length` entries (contents arbitrary). */
 export function borrowU16Scratch(length: number): Uint16Array {
@@ -48,6 +57,7 @@ export function releaseScratch(): void {
   pool = [];
   pooledLength = -1;
   u16Scratch = new Uint16Array(0);
+  u8Scratch = new Uint8Array(0);
 }
 
 /** The neurons that get a matrix row, ascending (the order Rust iterates rows in). */

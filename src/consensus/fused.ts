@@ -38,28 +38,17 @@ function reciprocals(divisors: Float64Array): Float64Array {
   return out;
 }
 
-let proportionTable: Float64Array | undefined;
-
-/** `fixed_to_fixed_u16_proportion(u)` for every u16: floor(u · 2^32 / 65535) · 2^-32 (exact). */
-export function u16ProportionTable(): Float64Array {
-  if (proportionTable === undefined) {
-    proportionTable = new Float64Array(65536);
-    for (let u = 0; u <= 65535; u++) proportionTable[u] = Math.floor((u * GRID) / 65535) * UNGRID;
-  }
-  return proportionTable;
-}
 
 /**
- * `get_weights_sparse` / `get_bonds_sparse(_fixed_proportion)` followed by the masks, while the
- * sparse rows are read into the zeroed matrix `m`:
+ * `get_weights_sparse` followed by the masks, while the sparse rows are read into the zeroed
+ * matrix `m`:
  * - `mask_rows_sparse(&validator_forbids, ..)`: rows whose uid has `include[uid] == 0` stay empty;
  * - `mask_diag_sparse(..)` when `maskDiag`: no entry (i, uid_i);
  * - `vec_mask_sparse_matrix(.., &last_update, &block_at_registration, |updated, registered|
  *   updated <= registered)`: no entry towards a neuron that registered at or after the row's last
  *   weight update.
- * Values: `divisor` 1 keeps the u16 integer (`I32F32::from_num(u16)`), 65535 makes a proportion
- * (`fixed_to_fixed_u16_proportion`, truncated like I32F32). Returns the row sums of the kept
- * u16 integers (exact in float64) divided by `divisor` (only meaningful for `divisor` 1).
+ * Values are the u16 integers (`I32F32::from_num(u16)`). Returns the row sums of the kept values
+ * (sums of integers: exact in float64, whatever the order).
  * `present`, when given, marks every kept entry (even with value 0).
  *
  * Rows are copied whole, then the few masked entries are removed: `recent` lists the uids by
@@ -70,7 +59,6 @@ export function loadMaskedRows(
   m: Matrix,
   rows: ReadonlyMap<number, SparseRow>,
   rowUids: Int32Array,
-  divisor: 1 | 65535,
   include: Uint8Array | undefined,
   maskDiag: boolean,
   lastUpdate: Float64Array,
@@ -80,7 +68,6 @@ export function loadMaskedRows(
 ): Float64Array {
   const { cols, data } = m;
   const rowSums = new Float64Array(rowUids.length);
-  const proportion = divisor === 1 ? undefined : u16ProportionTable();
   for (let r = 0; r < rowUids.length; r++) {
     const uid = rowUids[r];
     const row = rows.get(uid);
@@ -119,13 +106,7 @@ export function loadMaskedRows(
       data[base + uid] = 0;
       if (present !== undefined) present[base + uid] = 0;
     }
-    if (divisor !== 1) {
-      for (let q = 0; q < len; q++) {
-        const at = base + uids[q];
-        data[at] = proportion![data[at]];
-      }
-    }
-    rowSums[r] = s / divisor;
+    rowSums[r] = s;
   }
   return rowSums;
 }
@@ -144,24 +125,45 @@ export function byRecentRegistration(registeredAt: Float64Array, sinceBlock: num
 /**
  * `inplace_row_normalize_sparse(&mut weights)` then `matmul_sparse(&weights, &active_stake, n)`
  * (the preranks): rows with a positive sum are divided by it (`value / row_sum`), and
- * Σ_i s_i · w_ij accumulates in row order. Returns the preranks.
+ * Σ_i s_i · w_ij accumulates in row order. Returns the preranks, and each column's min and max
+ * over the rows with stake (what `weightedMedianCol` buckets between).
  */
-export function rowNormalizeMatmul(m: Matrix, rowSums: Float64Array, rowStake: Float64Array): Float64Array {
+export function rowNormalizeMatmul(
+  m: Matrix,
+  rowSums: Float64Array,
+  rowStake: Float64Array,
+): { preranks: Float64Array; colMin: Float64Array; colMax: Float64Array } {
   const { rows, cols, data } = m;
   const out = new Float64Array(cols);
+  // column bounds of the normalised weights over the rows with stake (for the median's buckets)
+  const colMin = new Float64Array(cols).fill(Infinity);
+  const colMax = new Float64Array(cols).fill(-Infinity);
   for (let i = 0; i < rows; i++) {
     const s = rowSums[i];
-    if (!(s > 0)) continue; // an all-zero row stays zero and adds nothing
-    const inv = 1 / s;
     const v = rowStake[i];
     const base = i * cols;
-    for (let j = 0; j < cols; j++) {
-      const w = Math.floor(data[base + j] * inv * GRID + SLACK) * UNGRID;
-      data[base + j] = w;
-      out[j] += Math.floor(v * w * GRID) * UNGRID;
+    if (s > 0) {
+      const inv = 1 / s;
+      if (v > 0) {
+        for (let j = 0; j < cols; j++) {
+          const w = Math.floor(data[base + j] * inv * GRID + SLACK) * UNGRID;
+          data[base + j] = w;
+          out[j] += Math.floor(v * w * GRID) * UNGRID;
+          if (w < colMin[j]) colMin[j] = w;
+          if (w > colMax[j]) colMax[j] = w;
+        }
+      } else {
+        for (let j = 0; j < cols; j++) data[base + j] = Math.floor(data[base + j] * inv * GRID + SLACK) * UNGRID;
+      }
+    } else if (v > 0) {
+      // an empty row with stake still votes 0 everywhere
+      for (let j = 0; j < cols; j++) {
+        if (0 < colMin[j]) colMin[j] = 0;
+        if (0 > colMax[j]) colMax[j] = 0;
+      }
     }
   }
-  return out;
+  return { preranks: out, colMin, colMax };
 }
 
 /**
@@ -199,204 +201,290 @@ export function colClipRowSumMatmul(
   return { rowSums, ranks };
 }
 
+let rowScratch = new Float64Array(0);
+let identity = new Uint16Array(0);
+
 /**
- * Legacy (yuma2) bonds, one sweep: `inplace_col_normalize_sparse(&mut bonds)`,
- * `row_hadamard_sparse(&weights, &active_stake)` with `inplace_col_normalize_sparse(&mut
- * bonds_delta)` (its column sums are the unnormalised ranks, `deltaColSums`), and
- * `mat_ema_sparse(&bonds_delta, &bonds, alpha)` into `bonds`.
- * Returns the column sums of the EMA (for the following `inplace_col_normalize_sparse`).
+ * One stored bond row, dense and float, for a matrix row: the sparse stored row scattered into a
+ * zeroed row buffer (`divisor` 1: the u16 integer; 65535: `fixed_to_fixed_u16_proportion`), with
+ * the `masked` columns zeroed (`vec_mask_sparse_matrix(outdated)`). Reading a row this way keeps the
+ * main loops free of a loop-carried merge pointer. The buffer is reused: valid until the next call.
+ */
+function denseBondRow(row: SparseRow | undefined, cols: number, divisor: 1 | 65535, masked: number[]): Float64Array {
+  if (rowScratch.length < cols) rowScratch = new Float64Array(cols);
+  const out = rowScratch;
+  if (row !== undefined && row.uids.length === cols) {
+    // a dense row (sorted, unique uids < cols): uids[t] = t, no scatter
+    const values = row.values;
+    if (divisor === 1) out.set(values);
+    else {
+      for (let j = 0; j < cols; j++) {
+        const raw = values[j];
+        out[j] = (raw * 65537 + +(raw === 65535)) * UNGRID;
+      }
+    }
+  } else {
+    out.fill(0, 0, cols);
+  }
+  if (row !== undefined && row.uids.length !== cols) {
+    const { uids, values } = row;
+    if (divisor === 1) {
+      for (let t = 0; t < uids.length; t++) out[uids[t]] = values[t];
+    } else {
+      for (let t = 0; t < uids.length; t++) {
+        const raw = values[t];
+        out[uids[t]] = (raw * 65537 + +(raw === 65535)) * UNGRID; // see math.ts u16ProportionToFixed
+      }
+    }
+  }
+  for (let q = 0; q < masked.length - 1; q++) out[masked[q]] = 0;
+  return out;
+}
+
+/** `quantised[0..cols)` as a sparse row without its zero entries (dense rows: one copy each). */
+function sparseRowFrom(quantised: Uint16Array, cols: number, nonZero: number): SparseRow {
+  if (nonZero === cols) {
+    if (identity.length < cols) identity = Uint16Array.from({ length: cols }, (_, j) => j);
+    return { uids: identity.slice(0, cols), values: quantised.slice(0, cols) };
+  }
+  const uids = new Uint16Array(nonZero);
+  const values = new Uint16Array(nonZero);
+  let at = 0;
+  for (let j = 0; j < cols && at < nonZero; j++) {
+    const u = quantised[j];
+    if (u !== 0) {
+      uids[at] = j;
+      values[at] = u;
+      at++;
+    }
+  }
+  return { uids, values };
+}
+
+/**
+ * The columns masked as outdated for a row whose last weight update was at `updated`: the uids
+ * registered at or after it (`recent` is ordered by descending registration), ascending, ending
+ * with `cols` as a sentinel. Written into `out`; returns it.
+ */
+function maskedColumns(recent: Int32Array, registeredAt: Float64Array, updated: number, cols: number, out: number[]): number[] {
+  out.length = 0;
+  for (let q = 0; q < recent.length; q++) {
+    const j = recent[q];
+    if (registeredAt[j] < updated) break;
+    out.push(j);
+  }
+  if (out.length > 1) out.sort((a, b) => a - b);
+  out.push(cols);
+  return out;
+}
+
+/**
+ * `get_bonds_sparse` + `vec_mask_sparse_matrix(outdated)` + `inplace_col_normalize_sparse` column
+ * sums, read straight from the stored rows: Σ_i B_ij over the unmasked entries (u16 integers,
+ * exact).
+ */
+function maskedBondColumnSums(
+  bondRows: ReadonlyMap<number, SparseRow>,
+  rowUids: Int32Array,
+  cols: number,
+  lastUpdate: Float64Array,
+  registeredAt: Float64Array,
+): Float64Array {
+  const sums = new Float64Array(cols);
+  for (let r = 0; r < rowUids.length; r++) {
+    const row = bondRows.get(rowUids[r]);
+    if (row === undefined) continue;
+    const updated = lastUpdate[rowUids[r]];
+    const { uids, values } = row;
+    for (let t = 0; t < uids.length; t++) {
+      const j = uids[t];
+      if (!(updated <= registeredAt[j])) sums[j] += values[t];
+    }
+  }
+  return sums;
+}
+
+/**
+ * Legacy (yuma2) bonds in one sweep over the rows, reading the stored bond rows directly:
+ * `get_bonds_sparse` with `vec_mask_sparse_matrix(.., |updated, registered| updated <=
+ * registered)` and `inplace_col_normalize_sparse(&mut bonds)`; `row_hadamard_sparse(&weights,
+ * &active_stake)` with `inplace_col_normalize_sparse(&mut bonds_delta)` (its column sums are the
+ * unnormalised ranks, `deltaColSums`); and `mat_ema_sparse(&bonds_delta, &bonds, alpha)` into
+ * `out`. Returns the EMA's column sums and column maxima (for the normalisation and max-upscale
+ * that follow).
  */
 export function legacyBondsEma(
   clippedWeights: Matrix,
   rowStake: Float64Array,
   deltaColSums: Float64Array,
-  bonds: Matrix,
-  bondColSums: Float64Array,
+  bondRows: ReadonlyMap<number, SparseRow>,
+  rowUids: Int32Array,
+  lastUpdate: Float64Array,
+  registeredAt: Float64Array,
+  recent: Int32Array,
   alpha: number,
-): Float64Array {
-  const { rows, cols } = bonds;
+  out: Matrix,
+): { colSums: Float64Array; colMax: Float64Array } {
+  const { rows, cols } = out;
   const w = clippedWeights.data;
-  const b = bonds.data;
+  const od = out.data;
   const oneMinusAlpha = 1 - alpha;
   const dInv = reciprocals(deltaColSums);
-  const bInv = reciprocals(bondColSums);
-  const emaColSums = new Float64Array(cols);
+  const bInv = reciprocals(maskedBondColumnSums(bondRows, rowUids, cols, lastUpdate, registeredAt));
+  const colSums = new Float64Array(cols);
+  const colMax = new Float64Array(cols);
+  const masked: number[] = [];
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
     const s = rowStake[i];
+    maskedColumns(recent, registeredAt, lastUpdate[rowUids[i]], cols, masked);
+    const bonds = denseBondRow(bondRows.get(rowUids[i]), cols, 1, masked);
     for (let j = 0; j < cols; j++) {
-      // ΔB_ij = w_ij · s_i, then / Σ_i ΔB_ij; B_ij / Σ_i B_ij
+      const bond = bonds[j];
+      // ΔB_ij = w_ij · s_i, / Σ_i ΔB_ij;  B_ij / Σ_i B_ij
       const delta = Math.floor(w[base + j] * s * GRID) * UNGRID;
       const deltaNorm = Math.floor(delta * dInv[j] * GRID + SLACK) * UNGRID;
-      const old = Math.floor(b[base + j] * bInv[j] * GRID + SLACK) * UNGRID;
-      // alpha · ΔB + (1 − alpha) · B, each product truncated
+      const old = Math.floor(bond * bInv[j] * GRID + SLACK) * UNGRID;
+      // alpha · ΔB + (1 − alpha) · B, each product truncated; positive entries only
       const e = Math.floor(alpha * deltaNorm * GRID) * UNGRID + Math.floor(oneMinusAlpha * old * GRID) * UNGRID;
-      const kept = e > 0 ? e : 0; // mat_ema_sparse keeps positive entries only
-      b[base + j] = kept;
-      emaColSums[j] += kept;
+      const kept = e > 0 ? e : 0;
+      od[base + j] = kept;
+      colSums[j] += kept;
+      if (kept > colMax[j]) colMax[j] = kept; // rarely taken: predictable
     }
   }
-  return emaColSums;
-}
-
-/** Column sums (`col_sum_sparse`). */
-export function columnSums(m: Matrix): Float64Array {
-  const { rows, cols, data } = m;
-  const out = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) out[j] += data[base + j];
-  }
-  return out;
+  return { colSums, colMax };
 }
 
 /**
- * `inplace_col_normalize_sparse(&mut ema_bonds)` then `matmul_transpose_sparse(&ema_bonds,
- * &incentive)` (dividends per row, before normalisation), also returning each column's maximum
- * of the normalised EMA for `inplace_col_max_upscale_sparse` at storage.
+ * Legacy (yuma2), after the EMA: `inplace_col_normalize_sparse(&mut ema_bonds)`,
+ * `matmul_transpose_sparse(&ema_bonds, &incentive)` (dividends per row, before normalisation),
+ * and for the rows flagged in `store` the stored bonds: `inplace_col_max_upscale_sparse` then
+ * `fixed_proportion_to_u16`. The column maximum of the normalised EMA is the normalised column
+ * maximum (the truncated scaling is monotone), so the storage needs no extra pass.
  */
-export function colNormalizeMatmulTranspose(
-  m: Matrix,
+export function legacyDividendsAndStorage(
+  ema: Matrix,
   colSums: Float64Array,
+  colMaxEma: Float64Array,
   incentive: Float64Array,
-): { rowDots: Float64Array; colMax: Float64Array } {
-  const { rows, cols, data } = m;
+  store: Uint8Array,
+): { rowDots: Float64Array; stored: (SparseRow | undefined)[] } {
+  const { rows, cols, data } = ema;
   const inv = reciprocals(colSums);
+  const maxInv = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) {
+    const max = Math.floor(colMaxEma[j] * inv[j] * GRID + SLACK) * UNGRID;
+    maxInv[j] = max > 0 ? 1 / max : 0;
+  }
   const rowDots = new Float64Array(rows);
-  const colMax = new Float64Array(cols);
+  const stored: (SparseRow | undefined)[] = new Array(rows);
+  const quantised = borrowU16Scratch(cols);
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
     let d = 0;
-    for (let j = 0; j < cols; j++) {
-      const e = Math.floor(data[base + j] * inv[j] * GRID + SLACK) * UNGRID;
-      data[base + j] = e;
-      d += Math.floor(incentive[j] * e * GRID) * UNGRID;
-      const bigger = +(e > colMax[j]);
-      colMax[j] = e * bigger + colMax[j] * (1 - bigger);
+    if (store[i]) {
+      let c = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = Math.floor(data[base + j] * inv[j] * GRID + SLACK) * UNGRID;
+        d += Math.floor(incentive[j] * e * GRID) * UNGRID;
+        const upscaled = Math.floor(e * maxInv[j] * GRID + SLACK) * UNGRID;
+        const v = upscaled * 65535; // on the grid: exact
+        const u = v >= 65535 ? 65535 : v | 0;
+        quantised[j] = u;
+        c += +(u !== 0);
+      }
+      stored[i] = sparseRowFrom(quantised, cols, c);
+    } else {
+      for (let j = 0; j < cols; j++) {
+        const e = Math.floor(data[base + j] * inv[j] * GRID + SLACK) * UNGRID;
+        d += Math.floor(incentive[j] * e * GRID) * UNGRID;
+      }
     }
     rowDots[i] = d;
   }
-  return { rowDots, colMax };
+  return { rowDots, stored };
 }
 
 /**
- * `mat_ema_sparse(&new, &old, alpha)` into `out` (may be `old`), with the column sums of the
- * result (for Yuma3's `inplace_col_normalize_sparse(&mut ema_bonds_norm)`).
+ * Yuma3 bonds in one sweep over the rows, reading the stored bond rows directly:
+ * `get_bonds_sparse_fixed_proportion` with the outdated mask, then `compute_bonds_sparse`: with
+ * `alpha` a number, `mat_ema_sparse(&weights_for_bonds, &bonds, alpha)`; with `alpha` a function
+ * (liquid alpha, `alpha_sigmoid` per entry), `mat_ema_alpha_sparse`, where only the entries
+ * `present` in the sparse weights-for-bonds rows are kept. The EMA goes to `out`; for the rows
+ * flagged in `store`, the stored bonds `fixed_proportion_to_u16(ema)` are returned too, with the
+ * EMA's column sums (for the dividends' `inplace_col_normalize_sparse`).
  */
-export function matEmaColSums(next: Matrix, old: Matrix, alpha: number, out: Matrix): Float64Array {
-  const { rows, cols } = next;
-  const x = next.data;
-  const y = old.data;
-  const od = out.data;
-  const oneMinusAlpha = 1 - alpha;
-  const colSums = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) {
-      const v = Math.floor(alpha * x[base + j] * GRID) * UNGRID + Math.floor(oneMinusAlpha * y[base + j] * GRID) * UNGRID;
-      const kept = v > 0 ? v : 0;
-      od[base + j] = kept;
-      colSums[j] += kept;
-    }
-  }
-  return colSums;
-}
-
-/**
- * `mat_ema_alpha_sparse(&new, &old, &alphas)` with the alphas of
- * `compute_liquid_alpha_values_sparse` computed on the fly by `alpha` (j, w_ij, b_ij):
- * (1 − α) · old + max(α · new, 0), capped at 1, for the entries present in the sparse new rows
- * (others are dropped), into `out` (may be `old`). Returns the column sums of the result.
- */
-export function matEmaAlphaColSums(
-  next: Matrix,
-  present: Uint8Array,
-  old: Matrix,
-  alpha: (j: number, w: number, b: number) => number,
+export function yuma3BondsEma(
+  weightsForBonds: Matrix,
+  bondRows: ReadonlyMap<number, SparseRow>,
+  rowUids: Int32Array,
+  lastUpdate: Float64Array,
+  registeredAt: Float64Array,
+  recent: Int32Array,
+  alpha: number | ((j: number, w: number, b: number) => number),
+  present: Uint8Array | undefined,
+  store: Uint8Array,
   out: Matrix,
-): Float64Array {
-  const { rows, cols } = next;
-  const x = next.data;
-  const y = old.data;
+): { colSums: Float64Array; stored: (SparseRow | undefined)[] } {
+  const { rows, cols } = out;
+  const x = weightsForBonds.data;
   const od = out.data;
   const colSums = new Float64Array(cols);
+  const stored: (SparseRow | undefined)[] = new Array(rows);
+  const quantised = borrowU16Scratch(cols);
+  const masked: number[] = [];
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
-    for (let j = 0; j < cols; j++) {
-      const t = base + j;
-      if (!present[t]) {
-        od[t] = 0;
-        continue;
+    maskedColumns(recent, registeredAt, lastUpdate[rowUids[i]], cols, masked);
+    const bonds = denseBondRow(bondRows.get(rowUids[i]), cols, 65535, masked);
+    if (typeof alpha === 'number') {
+      // mat_ema_sparse: alpha · new + (1 − alpha) · old, each product truncated
+      const oneMinusAlpha = 1 - alpha;
+      for (let j = 0; j < cols; j++) {
+        const v = Math.floor(alpha * x[base + j] * GRID) * UNGRID + Math.floor(oneMinusAlpha * bonds[j] * GRID) * UNGRID;
+        const kept = v > 0 ? v : 0;
+        od[base + j] = kept;
+        colSums[j] += kept;
       }
-      const a = alpha(j, x[t], y[t]);
-      const decayed = Math.floor((1 - a) * y[t] * GRID) * UNGRID;
-      const inc = Math.max(Math.floor(a * x[t] * GRID) * UNGRID, 0);
-      const v = Math.min(decayed + inc, 1);
-      const kept = v > 0 ? v : 0;
-      od[t] = kept;
-      colSums[j] += kept;
-    }
-  }
-  return colSums;
-}
-
-/**
- * Rows `rowIndexes` of `m` as the sparse u16 rows the chain stores: `fixed_proportion_to_u16(x /
- * colScale_j)` of each positive entry (floor(x · 65535), saturating), keeping the non-zero
- * results. `colScale` is the column maximum for max-upscaled storage
- * (`inplace_col_max_upscale_sparse`), absent otherwise. All rows share two backing buffers.
- */
-export function storedRowsU16(m: Matrix, rowIndexes: ArrayLike<number>, colScale?: Float64Array): SparseRow[] {
-  const { cols, data } = m;
-  const u16Max = 65535;
-  const count = rowIndexes.length;
-  const quantised = borrowU16Scratch(count * cols);
-  const nonZero = new Int32Array(count);
-  const inv = new Float64Array(cols).fill(1);
-  if (colScale !== undefined) for (let j = 0; j < cols; j++) if (colScale[j] !== 0) inv[j] = 1 / colScale[j];
-  const grid = GRID;
-  const ungrid = UNGRID;
-  const slack = colScale === undefined ? 0 : SLACK;
-  let total = 0;
-  for (let k = 0; k < count; k++) {
-    const base = rowIndexes[k] * cols;
-    const out = k * cols;
-    let c = 0;
-    for (let j = 0; j < cols; j++) {
-      const x = data[base + j];
-      // x / max_j cut to the grid (x itself when there is no scale), then floor(· 65535)
-      const v = (x > 0 ? Math.floor(x * inv[j] * grid + slack) * ungrid : 0) * u16Max;
-      const u = v >= u16Max ? u16Max : v | 0; // 0 <= v < 65535: |0 is floor
-      quantised[out + j] = u;
-      c += +(u !== 0);
-    }
-    nonZero[k] = c;
-    total += c;
-  }
-  const allUids = new Uint16Array(total);
-  const allValues = new Uint16Array(total);
-  const result: SparseRow[] = new Array(count);
-  let at = 0;
-  for (let k = 0; k < count; k++) {
-    const start = at;
-    const out = k * cols;
-    for (let j = 0; j < cols; j++) {
-      const u = quantised[out + j];
-      if (u !== 0) {
-        allUids[at] = j;
-        allValues[at] = u;
-        at++;
+    } else {
+      // mat_ema_alpha_sparse: entries absent from the sparse new row are dropped
+      if (present === undefined) throw new Error('yuma3BondsEma: liquid alpha needs the weight presence mask');
+      for (let j = 0; j < cols; j++) {
+        const t = base + j;
+        let kept = 0;
+        if (present[t]) {
+          const w = x[t];
+          const bond = bonds[j];
+          const a = alpha(j, w, bond);
+          const decayed = Math.floor((1 - a) * bond * GRID) * UNGRID;
+          const inc = Math.max(Math.floor(a * w * GRID) * UNGRID, 0);
+          const v = Math.min(decayed + inc, 1);
+          kept = v > 0 ? v : 0;
+        }
+        od[t] = kept;
+        colSums[j] += kept;
       }
     }
-    result[k] = { uids: allUids.subarray(start, at), values: allValues.subarray(start, at) };
+    if (store[i]) {
+      // fixed_proportion_to_u16 of the row (on the grid: the product by 65535 is exact)
+      let c = 0;
+      for (let j = 0; j < cols; j++) {
+        const v = od[base + j] * 65535;
+        const u = v >= 65535 ? 65535 : v | 0;
+        quantised[j] = u;
+        c += +(u !== 0);
+      }
+      stored[i] = sparseRowFrom(quantised, cols, c);
+    }
   }
-  return result;
+  return { colSums, stored };
 }
 
 /**
  * Yuma3's `let mut ema_bonds_norm = ema_bonds.clone(); inplace_col_normalize_sparse(&mut
  * ema_bonds_norm, n);` then `row_sum_sparse(&mat_vec_mul_sparse(&ema_bonds_norm, &incentive))`:
- * Σ_j (b_ij / Σ_k b_kj) · incentive_j per row, leaving `m` (the bonds to store) untouched.
+ * Σ_j (b_ij / Σ_k b_kj) · incentive_j per row, leaving `m` (the EMA) untouched.
  */
 export function colNormalizedRowDots(m: Matrix, colSums: Float64Array, incentive: Float64Array): Float64Array {
   const { rows, cols, data } = m;

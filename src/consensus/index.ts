@@ -20,6 +20,6 @@ export {
 export { runEpoch, type EpochResult } from './epoch.ts';
 export { epochResultToJson, type EpochResultJson } from './snapshot.ts';
 export { yuma2 } from './yuma2.ts';
-export { yuma3, computeBondsSparse, computeLiquidAlphaValues } from './yuma3.ts';
+export { yuma3, bondsEmaAlpha } from './yuma3.ts';
 export { randomSnapshot, mulberry32, type RandomSnapshotOptions } from './fixtures.ts';
 export * as math from './math.ts';

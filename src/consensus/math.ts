@@ -96,14 +96,18 @@ export function u16ToFixed(x: number): number {
   return x;
 }
 
-/** `u16_proportion_to_fixed`: x / 65535. */
+/**
+ * `u16_proportion_to_fixed`: x / 65535 as I32F32, i.e. floor(x · 2^32 / 65535) · 2^-32. Since
+ * 2^32 / 65535 = 65537 + 1/65535 this is (65537·x + [x = 65535]) · 2^-32, exactly. The cut makes a
+ * round trip through `fixed_proportion_to_u16` lose one step (x − 1) for 0 < x < 65535.
+ */
 export function u16ProportionToFixed(x: number): number {
-  return x / U16_MAX;
+  return (x * 65537 + +(x === U16_MAX)) / TWO_POW_32;
 }
 
-/** `fixed_to_fixed_u16_proportion`: x / 65535 (Yuma3 reads stored bonds so). */
+/** `fixed_to_fixed_u16_proportion` (Yuma3 reads stored bonds so): the same cut as above for a u16. */
 export function fixedToFixedU16Proportion(x: number): number {
-  return x / U16_MAX;
+  return Number.isInteger(x) && x >= 0 && x <= U16_MAX ? u16ProportionToFixed(x) : fxDiv(x, U16_MAX);
 }
 
 /**
@@ -247,9 +251,27 @@ export function inplaceMaskVector(mask: ArrayLike<boolean | number>, vector: Flo
   for (let i = 0; i < vector.length; i++) if (mask[i]) vector[i] = 0;
 }
 
-/** Indices 0..n-1 sorted ascending by value, ties kept in index order (Rust's stable `sort_by_key`). */
-function stableAscendingOrder(vector: ArrayLike<number>): number[] {
-  const idx = Array.from({ length: vector.length }, (_, i) => i);
+/**
+ * Indices 0..n-1 sorted ascending by value, ties kept in index order (Rust's stable
+ * `sort_by_key`). Values on the I32F32 grid in [0, 1] (normalised stake) sort as packed keys
+ * value · 2^48 + index, exact in float64, with the native numeric sort.
+ */
+function stableAscendingOrder(vector: ArrayLike<number>): ArrayLike<number> {
+  const n = vector.length;
+  let packable = n <= 65536;
+  for (let i = 0; packable && i < n; i++) {
+    const v = vector[i];
+    packable = v >= 0 && v <= 1 && Number.isInteger(v * TWO_POW_32);
+  }
+  if (packable) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = vector[i] * TWO_POW_32 * 65536 + i;
+    keys.sort();
+    const order = new Int32Array(n);
+    for (let t = 0; t < n; t++) order[t] = keys[t] % 65536;
+    return order;
+  }
+  const idx = Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => vector[a] - vector[b] || a - b);
   return idx;
 }
@@ -500,17 +522,33 @@ function resolveBySorting(x: Float64Array, w: Float64Array, m: number, minority:
   return x[m - 1];
 }
 
-/** Columns per transposed tile in `weightedMedianCol` (tile = TILE × rows doubles). */
+/** Columns bucketed per sweep in `weightedMedianCol`. */
 const MEDIAN_TILE = 64;
+/** Buckets per column in `weightedMedianCol`'s first level (bucket ids are bytes). */
+const MEDIAN_BUCKETS = 255;
+let medianIds = new Uint8Array(0);
 
 /**
  * `weighted_median_col_sparse` / `weighted_median_col`: per column, the stake-weighted median of
  * the weights at majority `kappa`, over the rows with positive stake only (their stakes are
  * re-normalised, here cut to the I32F32 grid like subtensor's; rows without an entry count as
- * weight 0). `stake` is per row. Each column is solved by `weightedQuantileAbove`, which returns
- * what `weighted_median` returns.
+ * weight 0). `stake` is per row. Each column's result is what `weighted_median` returns (see
+ * `weightedQuantileAbove`).
+ *
+ * Layout of the search: the matrix is swept row by row (memory order) MEDIAN_TILE columns at a
+ * time; each score drops its row's stake into one of MEDIAN_BUCKETS linear buckets between the
+ * column's min and max and leaves its bucket id in a small transposed byte tile. Then, per column,
+ * the buckets are scanned to the one where the cumulative stake crosses `minority`, only that
+ * bucket's few entries are read back, and they are resolved exactly. `colMin`/`colMax` may be
+ * given (bounds over any superset of the rows); otherwise they are computed here.
  */
-export function weightedMedianCol(stake: ArrayLike<number>, score: Matrix, majority: number): Float64Array {
+export function weightedMedianCol(
+  stake: ArrayLike<number>,
+  score: Matrix,
+  majority: number,
+  colMin?: Float64Array,
+  colMax?: Float64Array,
+): Float64Array {
   const { rows, cols, data } = score;
   const median = new Float64Array(cols);
   const useRows: number[] = [];
@@ -523,81 +561,85 @@ export function weightedMedianCol(stake: ArrayLike<number>, score: Matrix, major
   for (let k = 0; k < m; k++) useStake[k] = truncateToI32F32(useStake[k]);
   const stakeSum = sum(useStake);
   const minority = stakeSum - majority;
-  // Transpose MEDIAN_TILE columns at a time so each column's scores are contiguous (the tile's
-  // stride is m + 1: a power-of-two stride would make every write of a row hit the same cache set),
-  // tracking each column's min and max on the way.
-  const stride = m + 1;
-  const tile = new Float64Array(MEDIAN_TILE * stride);
-  const colMin = new Float64Array(MEDIAN_TILE);
-  const colMax = new Float64Array(MEDIAN_TILE);
+  if (colMin === undefined || colMax === undefined) {
+    colMin = new Float64Array(cols).fill(Infinity);
+    colMax = new Float64Array(cols).fill(-Infinity);
+    for (let k = 0; k < m; k++) {
+      const base = useRows[k] * cols;
+      for (let j = 0; j < cols; j++) {
+        const v = data[base + j];
+        if (v < colMin[j]) colMin[j] = v;
+        if (v > colMax[j]) colMax[j] = v;
+      }
+    }
+  }
+  const B = MEDIAN_BUCKETS;
+  const stride = m + 1; // odd stride: no cache-set aliasing between the tile's columns
+  if (medianIds.length < MEDIAN_TILE * stride) medianIds = new Uint8Array(MEDIAN_TILE * stride);
+  const ids = medianIds;
+  const bucketStake = new Float64Array(MEDIAN_TILE * B);
+  const scale = new Float64Array(MEDIAN_TILE);
+  const offset = new Float64Array(MEDIAN_TILE);
+  const candX = new Float64Array(m);
+  const candW = new Float64Array(m);
   const scratch = createWeightedQuantileScratch(m);
   for (let j0 = 0; j0 < cols; j0 += MEDIAN_TILE) {
     const width = Math.min(MEDIAN_TILE, cols - j0);
-    colMin.fill(Infinity);
-    colMax.fill(-Infinity);
+    bucketStake.fill(0);
+    for (let t = 0; t < width; t++) {
+      const range = colMax[j0 + t] - colMin[j0 + t];
+      scale[t] = range > 0 ? (B * 0.999999) / range : 0;
+      offset[t] = colMin[j0 + t];
+    }
     for (let k = 0; k < m; k++) {
-      const rowBase = useRows[k] * cols + j0;
+      const base = useRows[k] * cols + j0;
+      const w = useStake[k];
+      let at = k; // t * stride + k
+      let bucketBase = 0; // t * B
       for (let t = 0; t < width; t++) {
-        const v = data[rowBase + t];
-        tile[t * stride + k] = v;
-        if (v < colMin[t]) colMin[t] = v;
-        if (v > colMax[t]) colMax[t] = v;
+        const b = ((data[base + t] - offset[t]) * scale[t]) | 0;
+        ids[at] = b;
+        bucketStake[bucketBase + b] += w;
+        at += stride;
+        bucketBase += B;
       }
     }
     for (let t = 0; t < width; t++) {
-      median[j0 + t] = columnQuantile(tile, t * stride, m, useStake, minority, colMin[t], colMax[t], scratch);
+      const j = j0 + t;
+      if (!(colMax[j] > colMin[j])) {
+        median[j] = colMin[j]; // every score equal
+        continue;
+      }
+      let cum = 0;
+      let hit = -1;
+      for (let b = 0; b < B; b++) {
+        const next = cum + bucketStake[t * B + b];
+        if (next > minority) {
+          hit = b;
+          break;
+        }
+        cum = next;
+      }
+      if (hit < 0) {
+        // no score reaches past the minority: weighted_median ends at the largest score
+        let max = -Infinity;
+        for (let k = 0; k < m; k++) if (data[useRows[k] * cols + j] > max) max = data[useRows[k] * cols + j];
+        median[j] = max;
+        continue;
+      }
+      let count = 0;
+      const off = t * stride;
+      for (let k = 0; k < m; k++) {
+        if (ids[off + k] === hit) {
+          candX[count] = data[useRows[k] * cols + j];
+          candW[count] = useStake[k];
+          count++;
+        }
+      }
+      median[j] = weightedQuantileAbove(candX, candW, count, minority, cum, scratch, 1);
     }
   }
   return median;
-}
-
-/** `weightedQuantileAbove` for one tile column (scores at tile[offset..offset+m)), min/max known. */
-function columnQuantile(
-  tile: Float64Array,
-  offset: number,
-  m: number,
-  w: Float64Array,
-  minority: number,
-  mn: number,
-  mx: number,
-  scratch: WeightedQuantileScratch,
-): number {
-  if (mn === mx) return mn;
-  if (m <= 16) return weightedQuantileAbove(tile.subarray(offset, offset + m), w, m, minority, 0, scratch);
-  const buckets = Math.min(scratch.bucketStake.length, m >> 2);
-  const bucketStake = scratch.bucketStake;
-  const ids = scratch.ids;
-  bucketStake.fill(0, 0, buckets);
-  const scale = (buckets * 0.999999) / (mx - mn);
-  for (let k = 0; k < m; k++) {
-    const b = ((tile[offset + k] - mn) * scale) | 0;
-    ids[k] = b;
-    bucketStake[b] += w[k];
-  }
-  let cum = 0;
-  let hit = -1;
-  for (let b = 0; b < buckets; b++) {
-    const next = cum + bucketStake[b];
-    if (next > minority) {
-      hit = b;
-      break;
-    }
-    cum = next;
-  }
-  if (hit < 0) return mx;
-  const level = scratchLevel(scratch, 1, m);
-  const cx = level.x;
-  const cw = level.w;
-  let count = 0;
-  for (let k = 0; k < m; k++) {
-    if (ids[k] === hit) {
-      cx[count] = tile[offset + k];
-      cw[count] = w[k];
-      count++;
-    }
-  }
-  if (count <= 16) return resolveBySorting(cx, cw, count, minority, cum);
-  return weightedQuantileAbove(cx, cw, count, minority, cum, scratch, 1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,14 +22,12 @@
  */
 import { borrowMatrix, minOver, EMPTY_ROW, gatherRows, releaseMatrices, scatterRows, selectRows, withoutZeros } from './dense.ts';
 import {
-  colClipRowSumMatmul,
-  colNormalizeMatmulTranspose,
-  columnSums,
-  legacyBondsEma,
   byRecentRegistration,
+  colClipRowSumMatmul,
+  legacyBondsEma,
+  legacyDividendsAndStorage,
   loadMaskedRows,
   rowNormalizeMatmul,
-  storedRowsU16,
 } from './fused.ts';
 import type { EpochResult } from './epoch.ts';
 import {
@@ -118,18 +116,19 @@ export function yuma2(snapshot: Snapshot): EpochResult {
   // weights = mask_diag_sparse(&weights);
   // weights = vec_mask_sparse_matrix(&weights, &last_update, &block_at_registration, |u, r| u <= r);
   const weights = borrowMatrix(V, n);
-  const weightRowSums = loadMaskedRows(weights, snapshot.weights, rowUids, 1, validatorPermits, true, lastUpdate, blockAtRegistration, recent);
-
+  const weightRowSums = loadMaskedRows(
+    weights, snapshot.weights, rowUids, validatorPermits, true, lastUpdate, blockAtRegistration, recent,
+  );
   // inplace_row_normalize_sparse(&mut weights);
   // ================================
   // == Consensus, Validator Trust ==
   // ================================
   // let preranks = matmul_sparse(&weights, &active_stake, n);
-  const preranks = rowNormalizeMatmul(weights, weightRowSums, rowActiveStake);
+  const { preranks, colMin, colMax } = rowNormalizeMatmul(weights, weightRowSums, rowActiveStake);
   // let kappa = Self::get_float_kappa(netuid);                      (kappa / u16::MAX)
   const kappa = truncateToI32F32(params.kappa / U16_MAX);
   // let consensus = weighted_median_col_sparse(&active_stake, &weights, n, kappa);
-  const consensus = weightedMedianCol(rowActiveStake, weights, kappa);
+  const consensus = weightedMedianCol(rowActiveStake, weights, kappa, colMin, colMax);
   // weights = col_clip_sparse(&weights, &consensus);               (spec 185 overwrites the weights)
   // let validator_trust = row_sum_sparse(&weights);
   // =============================
@@ -152,22 +151,25 @@ export function yuma2(snapshot: Snapshot): EpochResult {
   // == Bonds and Dividends ==
   // =========================
 
-  // let mut bonds = Self::get_bonds_sparse(netuid);                 (u16 read as I32F32)
-  // bonds = vec_mask_sparse_matrix(&bonds, &last_update, &block_at_registration, |u, r| u <= r);
-  const bonds = borrowMatrix(V, n);
-  loadMaskedRows(bonds, snapshot.bonds, rowUids, 1, undefined, false, lastUpdate, blockAtRegistration, recent);
   // let bonds_moving_average = I64F64(get_bonds_moving_average) / I64F64(1_000_000);
   // let alpha = I32F32::from_num(1) - I32F32::from_num(bonds_moving_average);
   const alpha = 1 - truncateToI32F32(params.bondsMovingAverage / 1_000_000);
+  // let mut bonds = Self::get_bonds_sparse(netuid);                 (u16 read as I32F32)
+  // bonds = vec_mask_sparse_matrix(&bonds, &last_update, &block_at_registration, |u, r| u <= r);
   // inplace_col_normalize_sparse(&mut bonds, n);
   // let mut bonds_delta = row_hadamard_sparse(&weights, &active_stake);   (clipped weights)
   // inplace_col_normalize_sparse(&mut bonds_delta, n);
-  // let mut ema_bonds = mat_ema_sparse(&bonds_delta, &bonds, alpha);     (into the bonds' buffer)
-  const emaColSums = legacyBondsEma(weights, rowActiveStake, deltaColSums, bonds, columnSums(bonds), alpha);
-  const emaBonds = bonds;
+  // let mut ema_bonds = mat_ema_sparse(&bonds_delta, &bonds, alpha);
+  //   (read from the stored rows; the EMA goes to a second buffer)
+  const emaBonds = borrowMatrix(V, n, false);
+  const ema = legacyBondsEma(weights, rowActiveStake, deltaColSums, snapshot.bonds, rowUids, lastUpdate, blockAtRegistration, recent, alpha, emaBonds);
   // inplace_col_normalize_sparse(&mut ema_bonds, n);
   // let mut dividends = matmul_transpose_sparse(&ema_bonds, &incentive);
-  const normalized = colNormalizeMatmulTranspose(emaBonds, emaColSums, incentive);
+  //   (with, for the rows that keep a permit, the storage below: inplace_col_max_upscale_sparse
+  //   and fixed_proportion_to_u16)
+  const store = new Uint8Array(V);
+  for (let r = 0; r < V; r++) store[r] = newValidatorPermits[rowUids[r]];
+  const normalized = legacyDividendsAndStorage(emaBonds, ema.colSums, ema.colMax, incentive, store);
   const dividends = scatterRows(normalized.rowDots, rowUids, n);
   // inplace_normalize(&mut dividends);
   inplaceNormalize(dividends);
@@ -201,24 +203,20 @@ export function yuma2(snapshot: Snapshot): EpochResult {
   // == Value storage ==
   // ===================
 
-  // inplace_col_max_upscale_sparse(&mut ema_bonds, n);            (storedRowU16 divides by the column max)
+  // inplace_col_max_upscale_sparse(&mut ema_bonds, n);            (done with the dividends above)
   // for i in 0..n: new permit → Bonds = ema_bonds[i] as u16; else if old permit → Bonds = [];
   //               else the stored row is left untouched.
   const storedBonds = new Map<number, SparseRow>();
-  const permittedRows: number[] = [];
-  for (let r = 0; r < V; r++) if (newValidatorPermits[rowUids[r]]) permittedRows.push(r);
-  const permittedBonds = storedRowsU16(emaBonds, permittedRows, normalized.colMax);
-  for (let k = 0; k < permittedRows.length; k++) storedBonds.set(rowUids[permittedRows[k]], permittedBonds[k]);
   for (let r = 0; r < V; r++) {
     const uid = rowUids[r];
-    if (newValidatorPermits[uid]) continue;
-    if (validatorPermits[uid]) storedBonds.set(uid, EMPTY_ROW);
+    if (newValidatorPermits[uid]) storedBonds.set(uid, normalized.stored[r]!);
+    else if (validatorPermits[uid]) storedBonds.set(uid, EMPTY_ROW);
     else {
       const untouched = snapshot.bonds.get(uid);
       if (untouched !== undefined) storedBonds.set(uid, withoutZeros(untouched));
     }
   }
-  releaseMatrices(weights, bonds);
+  releaseMatrices(weights, emaBonds);
 
   return {
     variant: 'yuma2',

@@ -28,21 +28,18 @@
  * Each step below carries the name of the Rust statement it mirrors. Arithmetic is float64
  * (subtensor: I32F32); the I32F32 cuts that show in stored u16 values are reproduced (see math.ts).
  */
-import { borrowMatrix, minOver, gatherRows, releaseMatrices, scatterRows, selectRows } from './dense.ts';
+import { borrowMatrix, borrowU8Scratch, minOver, gatherRows, releaseMatrices, scatterRows, selectRows } from './dense.ts';
 import {
+  byRecentRegistration,
   colClipRowSumMatmul,
   colNormalizedRowDots,
-  byRecentRegistration,
   loadMaskedRows,
-  matEmaAlphaColSums,
-  matEmaColSums,
   rowNormalizeMatmul,
-  storedRowsU16,
+  yuma3BondsEma,
 } from './fused.ts';
 import type { EpochResult } from './epoch.ts';
 import {
   alphaSigmoid,
-  createMatrix,
   inplaceMaskVector,
   inplaceNormalize,
   inplaceNormalize64,
@@ -124,7 +121,7 @@ export function yuma3(snapshot: Snapshot): EpochResult {
   const recent = byRecentRegistration(blockAtRegistration, minOver(lastUpdate, rowUids));
 
   // Liquid alpha walks the sparse rows: it needs to know which weight entries exist.
-  const weightPresent = params.liquidAlphaEnabled ? new Uint8Array(V * n) : undefined;
+  const weightPresent = params.liquidAlphaEnabled ? borrowU8Scratch(V * n) : undefined;
 
   // =============
   // == Weights ==
@@ -136,29 +133,57 @@ export function yuma3(snapshot: Snapshot): EpochResult {
   // weights = vec_mask_sparse_matrix(&weights, &last_update, &block_at_registration, |u, r| u <= r);
   const weights = borrowMatrix(V, n);
   const weightRowSums = loadMaskedRows(
-    weights, snapshot.weights, rowUids, 1, validatorPermits, true, lastUpdate, blockAtRegistration, recent, weightPresent,
+    weights, snapshot.weights, rowUids, validatorPermits, true, lastUpdate, blockAtRegistration, recent, weightPresent,
   );
-
   // inplace_row_normalize_sparse(&mut weights);
   // ================================
   // == Consensus, Validator Trust ==
   // ================================
   // let preranks = matmul_sparse(&weights, &active_stake, n);
-  const preranks = rowNormalizeMatmul(weights, weightRowSums, rowActiveStake);
+  const { preranks, colMin, colMax } = rowNormalizeMatmul(weights, weightRowSums, rowActiveStake);
   // let kappa = Self::get_float_kappa(netuid);                      (kappa / u16::MAX)
   const kappa = truncateToI32F32(params.kappa / U16_MAX);
   // let consensus = weighted_median_col_sparse(&active_stake, &weights, n, kappa);
-  const consensus = weightedMedianCol(rowActiveStake, weights, kappa);
+  const consensus = weightedMedianCol(rowActiveStake, weights, kappa, colMin, colMax);
+  // let bonds_penalty = Self::get_float_bonds_penalty(netuid);      (bonds_penalty / u16::MAX)
+  const bondsPenalty = truncateToI32F32(params.bondsPenalty / U16_MAX);
+  // compute_bonds_sparse's rate: 1 − bonds_moving_average, or per bond with liquid alpha
+  const alpha = bondsEmaAlpha(params, consensus);
+  // rows whose bonds are stored (new permit), quantised while the EMA is computed
+  const store = new Uint8Array(V);
+  for (let r = 0; r < V; r++) store[r] = newValidatorPermits[rowUids[r]];
+  const emaBonds = borrowMatrix(V, n, false);
+
   // let clipped_weights = col_clip_sparse(&weights, &consensus);
   // let validator_trust = row_sum_sparse(&clipped_weights);
+  // let mut ranks = matmul_sparse(&clipped_weights, &active_stake, n);
+  // let weights_for_bonds = interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
+  // if Yuma3On:
+  // let mut bonds = Self::get_bonds_sparse_fixed_proportion(netuid_index);   (u16 / u16::MAX)
+  // bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &block_at_registration, ..);
+  //   → outdated mask instead (no tempo in the snapshot; see header)
+  // ema_bonds = Self::compute_bonds_sparse(netuid_index, &weights_for_bonds, &bonds, &consensus);
+  const clippedWeights = borrowMatrix(V, n, false);
+  const clipped = colClipRowSumMatmul(weights, consensus, rowActiveStake, clippedWeights);
+  // (which entries the sparse weights_for_bonds will hold; only liquid alpha looks)
+  const bondsPresent = weightPresent && weightsForBondsPresence(weightPresent, weights, consensus, bondsPenalty);
+  // penalty 1 → the clipped weights, 0 → the weights, else interpolated into the weights' buffer
+  const weightsForBonds =
+    bondsPenalty === 1 ? clippedWeights : bondsPenalty === 0 ? weights : interpolate(weights, clippedWeights, bondsPenalty, weights);
+  if (bondsPresent && bondsPenalty !== 0 && bondsPenalty !== 1) {
+    for (let t = 0; t < bondsPresent.length; t++) bondsPresent[t] = weightsForBonds.data[t] > 0 ? 1 : 0;
+  }
+  //   (the EMA goes to a second buffer; rows that keep a permit are quantised on the way)
+  const ema = yuma3BondsEma(
+    weightsForBonds, snapshot.bonds, rowUids, lastUpdate, blockAtRegistration, recent, alpha, bondsPresent, store, emaBonds,
+  );
+  const validatorTrust = scatterRows(clipped.rowSums, rowUids, n);
+  const ranks = clipped.ranks;
+
   // =============================
   // == Ranks, Trust, Incentive ==
   // =============================
-  // let mut ranks = matmul_sparse(&clipped_weights, &active_stake, n);
-  const clippedWeights = borrowMatrix(V, n, false);
-  const clipped = colClipRowSumMatmul(weights, consensus, rowActiveStake, clippedWeights);
-  const validatorTrust = scatterRows(clipped.rowSums, rowUids, n);
-  const ranks = clipped.ranks;
+
   // let trust = vecdiv(&ranks, &preranks);
   const trust = vecdiv(ranks, preranks);
   // inplace_normalize(&mut ranks);
@@ -170,30 +195,9 @@ export function yuma3(snapshot: Snapshot): EpochResult {
   // == Bonds and Dividends ==
   // =========================
 
-  // let bonds_penalty = Self::get_float_bonds_penalty(netuid);      (bonds_penalty / u16::MAX)
-  const bondsPenalty = truncateToI32F32(params.bondsPenalty / U16_MAX);
-  // (which entries the sparse weights_for_bonds will hold; only liquid alpha looks)
-  const bondsPresent = weightPresent && weightsForBondsPresence(weightPresent, weights, consensus, bondsPenalty);
-  // let weights_for_bonds = interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
-  //   (penalty 1 → the clipped weights, 0 → the weights, else interpolated into the weights' buffer)
-  const weightsForBonds =
-    bondsPenalty === 1 ? clippedWeights : bondsPenalty === 0 ? weights : interpolate(weights, clippedWeights, bondsPenalty, weights);
-  if (bondsPresent && bondsPenalty !== 0 && bondsPenalty !== 1) {
-    for (let t = 0; t < bondsPresent.length; t++) bondsPresent[t] = weightsForBonds.data[t] > 0 ? 1 : 0;
-  }
-
-  // if Yuma3On:
-  // let mut bonds = Self::get_bonds_sparse_fixed_proportion(netuid_index);   (u16 / u16::MAX)
-  // bonds = scalar_vec_mask_sparse_matrix(&bonds, last_tempo, &block_at_registration, ..);
-  //   → outdated mask instead (no tempo in the snapshot; see header)
-  const bonds = borrowMatrix(V, n);
-  loadMaskedRows(bonds, snapshot.bonds, rowUids, U16_MAX, undefined, false, lastUpdate, blockAtRegistration, recent);
-  // ema_bonds = Self::compute_bonds_sparse(netuid_index, &weights_for_bonds, &bonds, &consensus);
-  //   (into the bonds' buffer, with its column sums)
-  const { ema: emaBonds, colSums: emaColSums } = computeBondsSparse(params, weightsForBonds, bonds, consensus, bondsPresent, bonds);
   // let mut ema_bonds_norm = ema_bonds.clone(); inplace_col_normalize_sparse(&mut ema_bonds_norm, n);
   // let total_bonds_per_validator = row_sum_sparse(&mat_vec_mul_sparse(&ema_bonds_norm, &incentive));
-  const totalBondsPerValidator = scatterRows(colNormalizedRowDots(emaBonds, emaColSums, incentive), rowUids, n);
+  const totalBondsPerValidator = scatterRows(colNormalizedRowDots(emaBonds, ema.colSums, incentive), rowUids, n);
   // dividends = vec_mul(&total_bonds_per_validator, &active_stake);
   const dividends = vecMul(totalBondsPerValidator, activeStake);
   // inplace_normalize(&mut dividends);
@@ -231,11 +235,8 @@ export function yuma3(snapshot: Snapshot): EpochResult {
   // if new_validator_permit { terms.bond = ema_bond as fixed_proportion_to_u16 }
   // else if old permit { terms.bond = [] } — and `bond` defaults to [] for everyone else.
   const storedBonds = new Map<number, SparseRow>();
-  const permittedRows: number[] = [];
-  for (let r = 0; r < V; r++) if (newValidatorPermits[rowUids[r]]) permittedRows.push(r);
-  const permittedBonds = storedRowsU16(emaBonds, permittedRows);
-  for (let k = 0; k < permittedRows.length; k++) storedBonds.set(rowUids[permittedRows[k]], permittedBonds[k]);
-  releaseMatrices(weights, clippedWeights, bonds);
+  for (let r = 0; r < V; r++) if (store[r]) storedBonds.set(rowUids[r], ema.stored[r]!);
+  releaseMatrices(weights, clippedWeights, emaBonds);
 
   return {
     variant: 'yuma3',
@@ -258,56 +259,23 @@ export function yuma3(snapshot: Snapshot): EpochResult {
 }
 
 /**
- * `compute_bonds_sparse`: with liquid alpha on and some non-zero consensus, a per-bond alpha
- * (`compute_liquid_alpha_values_sparse` → `alpha_sigmoid`) and `mat_ema_alpha_sparse`, fused into
- * one pass; otherwise `mat_ema_sparse` with alpha = 1 − bonds_moving_average
- * (`compute_disabled_liquid_alpha`). `present` marks the entries of the sparse weights-for-bonds
- * rows (required with liquid alpha). `out` may be `bonds` itself. Also returns the column sums of
- * the EMA (what the following `inplace_col_normalize_sparse` divides by).
+ * The EMA rate of `compute_bonds_sparse`: with liquid alpha on and some non-zero consensus, a
+ * function giving each bond its `alpha_sigmoid(consensus_j, w_ij, b_ij, alpha_low, alpha_high,
+ * steepness)` (`compute_liquid_alpha_values_sparse`, with `get_alpha_values_32` = u16 / u16::MAX);
+ * otherwise the fixed 1 − bonds_moving_average (`compute_disabled_liquid_alpha`).
  */
-export function computeBondsSparse(
+export function bondsEmaAlpha(
   params: Readonly<EpochParams>,
-  weightsForBonds: Matrix,
-  bonds: Matrix,
   consensus: Float64Array,
-  present?: Uint8Array,
-  out: Matrix = createMatrix(bonds.rows, bonds.cols),
-): { ema: Matrix; colSums: Float64Array } {
+): number | ((j: number, w: number, b: number) => number) {
   if (params.liquidAlphaEnabled && consensus.some((c) => c !== 0)) {
-    if (present === undefined) throw new Error('computeBondsSparse: liquid alpha needs the weight presence mask');
     const alphaLow = truncateToI32F32(params.alphaLow / U16_MAX);
     const alphaHigh = truncateToI32F32(params.alphaHigh / U16_MAX);
     const steepness = params.alphaSigmoidSteepness;
     const sigmoid = alphaSigmoid; // local alias: no module-binding lookup per entry
-    const alpha = (j: number, w: number, b: number) => sigmoid(consensus[j], w, b, alphaLow, alphaHigh, steepness);
-    return { ema: out, colSums: matEmaAlphaColSums(weightsForBonds, present, bonds, alpha, out) };
+    return (j, w, b) => sigmoid(consensus[j], w, b, alphaLow, alphaHigh, steepness);
   }
-  const alpha = 1 - truncateToI32F32(params.bondsMovingAverage / 1_000_000);
-  return { ema: out, colSums: matEmaColSums(weightsForBonds, bonds, alpha, out) };
-}
-
-/**
- * `compute_liquid_alpha_values_sparse`: alpha_ij = alpha_sigmoid(consensus_j, w_ij, b_ij, low,
- * high, steepness) with `get_alpha_values_32` (u16 / u16::MAX) and the i16 steepness.
- */
-export function computeLiquidAlphaValues(
-  params: Readonly<EpochParams>,
-  weights: Matrix,
-  bonds: Matrix,
-  consensus: Float64Array,
-): Matrix {
-  const alphaLow = truncateToI32F32(params.alphaLow / U16_MAX);
-  const alphaHigh = truncateToI32F32(params.alphaHigh / U16_MAX);
-  const steepness = params.alphaSigmoidSteepness;
-  const { rows, cols } = weights;
-  const alphas = createMatrix(rows, cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const t = i * cols + j;
-      alphas.data[t] = alphaSigmoid(consensus[j], weights.data[t], bonds.data[t], alphaLow, alphaHigh, steepness);
-    }
-  }
-  return alphas;
+  return 1 - truncateToI32F32(params.bondsMovingAverage / 1_000_000);
 }
 
 /**
@@ -325,13 +293,12 @@ function weightsForBondsPresence(
 ): Uint8Array {
   if (bondsPenalty !== 1) return weightPresent;
   const { rows, cols, data } = weights;
-  const present = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const base = i * cols;
     for (let j = 0; j < cols; j++) {
       const t = base + j;
-      present[t] = weightPresent[t] && (consensus[j] > 0 || !(data[t] > 0)) ? 1 : 0;
+      if (weightPresent[t] && !(consensus[j] > 0) && data[t] > 0) weightPresent[t] = 0; // updated in place
     }
   }
-  return present;
+  return weightPresent;
 }

@@ -71,12 +71,15 @@ describe('u16 conversions', () => {
     expect(fixedToU16(65534.999)).toBe(65534);
   });
 
-  it('u16_proportion_to_fixed divides by 65535', () => {
+  it('u16_proportion_to_fixed divides by 65535, truncated to I32F32', () => {
     expect(u16ProportionToFixed(65535)).toBe(1);
     expect(u16ProportionToFixed(0)).toBe(0);
     expect(u16ProportionToFixed(32768)).toBeCloseTo(0.50000763, 8);
-    // the round trip loses nothing for every u16
-    for (let u = 0; u <= 65535; u += 97) expect(fixedProportionToU16(u16ProportionToFixed(u))).toBe(u);
+    for (let u = 0; u <= 65535; u += 97) expect(u16ProportionToFixed(u)).toBe(fxDiv(u, 65535));
+    // the cut is visible: a u16 read as a proportion and stored back loses one step
+    expect(fixedProportionToU16(u16ProportionToFixed(1))).toBe(0);
+    expect(fixedProportionToU16(u16ProportionToFixed(40000))).toBe(39999);
+    expect(fixedProportionToU16(u16ProportionToFixed(65535))).toBe(65535);
   });
 
   it('truncateToI32F32 drops everything below 2^-32 (stake shares that small become 0)', () => {
@@ -340,6 +343,16 @@ describe('top-k permits', () => {
     expect(Array.from(isTopk([0, 0, 1], 5))).toEqual([1, 1, 1]);
     expect(Array.from(isTopk([3, 1, 2], 3))).toEqual([1, 1, 1]);
     expect(Array.from(isTopk([3, 1, 2], 0))).toEqual([0, 0, 0]);
+  });
+
+  it('same rules for normalised stakes (the packed-key sort path)', () => {
+    expect(Array.from(isTopk([0.25, 0.5, 0.25, 0.5 - 2 ** -32], 2))).toEqual([0, 1, 0, 1]);
+    expect(Array.from(isTopk([0.5, 0.5, 0.5, 0], 2))).toEqual([0, 1, 1, 0]);
+    expect(Array.from(isTopkNonzero([0, 0, 0.5, 0.5], 3))).toEqual([0, 0, 1, 1]);
+    const stake = Float64Array.from({ length: 4096 }, (_, i) => truncateToI32F32(((i * 7919) % 4096) / 4096));
+    const viaPack = isTopk(stake, 100);
+    const viaSort = isTopk(Array.from(stake, (x) => x * 3), 100); // same order, not packable
+    expect(Array.from(viaPack)).toEqual(Array.from(viaSort));
   });
 
   it('is_topk_nonzero never permits zero stake', () => {
