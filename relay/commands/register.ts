@@ -15,7 +15,7 @@ import {
   txOptionSpec,
   txOptionUsage,
   withChain,
-} from './metagraph.ts';
+} from './chain-common.ts';
 import { parseOptions } from './options.ts';
 
 const registerOptions = { ...txOptionSpec, netuid: { kind: 'int' }, hotkey: { kind: 'string' }, coldkey: { kind: 'string' } } as const;

@@ -19,7 +19,7 @@ import {
   txOptionSpec,
   txOptionUsage,
   withChain,
-} from './metagraph.ts';
+} from './chain-common.ts';
 import { parseOptions, UsageError } from './options.ts';
 
 const stakeOptions = {

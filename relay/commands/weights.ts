@@ -16,7 +16,7 @@ import {
   txOptionSpec,
   txOptionUsage,
   withChain,
-} from './metagraph.ts';
+} from './chain-common.ts';
 import { parseOptions, UsageError } from './options.ts';
 
 const U16_MAX = 65535;

@@ -28,7 +28,8 @@ import {
   type BootstrapResult,
   type LocalChain,
 } from '../../relay/chain/index.ts';
-import { formatTao, isSecretUri, metagraphCommand, parseTao, shortAddress, type MetagraphView } from '../../relay/commands/metagraph.ts';
+import { formatTao, isSecretUri, parseTao, shortAddress } from '../../relay/commands/chain-common.ts';
+import { metagraphCommand, type MetagraphView } from '../../relay/commands/metagraph.ts';
 import { registerCommand } from '../../relay/commands/register.ts';
 import { stakeCommand } from '../../relay/commands/stake.ts';
 import { floatWeightsToU16, parseUids, parseWeights, weightsCommand } from '../../relay/commands/weights.ts';
