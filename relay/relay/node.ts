@@ -254,7 +254,10 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
       identify: identify(),
       ping: ping(),
       relay: circuitRelayServer({
-        reservations: { maxReservations: config.maxReservations },
+        // Validators reach miners behind this relay through its circuit, and challenges carry
+        // whole input batches: the default limits (128 KiB / 2 min per relayed connection) would
+        // cut them off. The relay is the miners' own; the cap is on reservations instead.
+        reservations: { maxReservations: config.maxReservations, applyDefaultLimit: false },
       }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
