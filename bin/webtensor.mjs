@@ -20,6 +20,12 @@ if (major < 22 && !process.env.WEBTENSOR_REEXEC) {
   process.exit(child.status ?? 1);
 }
 
+// node:sqlite (the validator's state, built into Node 22) warns that it is experimental on first
+// use; the API we use is stable across 22.x and the warning only alarms users.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) =>
+  String(warning).includes('SQLite is an experimental feature') ? undefined : emitWarning.call(process, warning, ...rest);
+
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../relay/cli.ts');

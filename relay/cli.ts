@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.ts')).startCommand,
   chain: async () => (await import('./commands/chain.ts')).chainCommand,
   relay: async () => (await import('./relay/command.ts')).relayCommand,
+  validator: async () => (await import('./validator/command.ts')).validatorCommand,
+  mine: async () => (await import('./miner/command.ts')).mineCommand,
   bench: async () => (await import('../bench/index.ts')).benchCommand,
   metagraph: async () => (await import('./commands/metagraph.ts')).metagraphCommand,
   register: async () => (await import('./commands/register.ts')).registerCommand,

@@ -23,7 +23,10 @@ export interface LocalNetwork {
   stop(): Promise<void>;
 }
 
-/** Starts the local chain, creates the demo subnet (one staked validator hotkey) and builds blocks on a timer. */
+/** Dev miner hotkeys `//Bob//miner{i}` registered on the demo subnet (the demo Node miners of `webtensor start`). */
+export const DEMO_MINERS = 4;
+
+/** Starts the local chain, creates the demo subnet (one staked validator hotkey, DEMO_MINERS miners) and builds blocks on a timer. */
 export async function startLocalNetwork(options: LocalNetworkOptions): Promise<LocalNetwork> {
   const { log } = options;
   log(`chain: starting the subtensor runtime from ${options.specPath ?? DEFAULT_CHAIN_SPEC} (chopsticks)…`);
@@ -33,7 +36,7 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
   try {
     client = await connectLocalClient(chain);
     const subnet = await bootstrapSubnet(chain, client, {
-      neurons: devNeurons([1_000n * TAO], 0),
+      neurons: devNeurons([1_000n * TAO], DEMO_MINERS),
       tempo: options.tempo ?? 10,
       log: (line) => log(`chain: ${line}`),
     });

@@ -6,3 +6,4 @@
 export { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { createPeer, PeerConfigError, type PeerNode, type PeerOptions, type PeerServices, type RelayStatus, type WebtensorPeer } from './peer.ts';
 export { sendRequest, serveRequests, type RequestHandler, type RequestOptions, type ServeOptions } from './request.ts';
+export { bootstrapRelays, BootstrapError, resolveRelays } from './bootstrap.ts';
