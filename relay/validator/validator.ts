@@ -256,9 +256,14 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
         signal: AbortSignal.timeout(config.timeoutMs),
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const roundTripMs = performance.now() - started;
       const reason = error instanceof Error ? error.message : String(error);
-      return { ...base, score: 0, quality: 0, outcome: timedOut ? 'timeout' : 'unreachable', reason, roundTripMs: performance.now() - started };
+      if (error instanceof Error && error.name === 'InvalidDataLengthError') {
+        rejections.inc({ reason: 'oversized' });
+        return { ...base, score: 0, quality: 0, outcome: 'protocol', reason: `oversized answer: ${reason}`, roundTripMs };
+      }
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return { ...base, score: 0, quality: 0, outcome: timedOut ? 'timeout' : 'unreachable', reason, roundTripMs };
     }
     const roundTripMs = performance.now() - started;
     try {
