@@ -5,11 +5,13 @@
 import os from 'node:os';
 import type { Command } from '../relay/cli.ts';
 import { benchInference } from './inference.ts';
+import { benchMesh } from './mesh.ts';
 import { benchYuma } from './yuma.ts';
 
 const sections: Record<string, () => Promise<string> | string> = {
   yuma: benchYuma,
   inference: benchInference,
+  mesh: benchMesh,
 };
 
 export const benchCommand: Command = {

@@ -258,6 +258,10 @@ export async function startRelay(partial: Partial<RelayConfig> = {}): Promise<Re
         // whole input batches: the default limits (128 KiB / 2 min per relayed connection) would
         // cut them off. The relay is the miners' own; the cap is on reservations instead.
         reservations: { maxReservations: config.maxReservations, applyDefaultLimit: false },
+        // Each relayed connection holds one HOP stream on its source's connection for its whole
+        // life; libp2p's default of 32 per connection would cap a validator at 32 miners.
+        maxInboundHopStreams: config.maxConnections,
+        maxOutboundStopStreams: config.maxConnections,
       }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,

@@ -109,6 +109,8 @@ export interface ChallengeOutcome {
   outcome: 'scored' | 'rejected' | 'error-answer' | 'timeout' | 'unreachable' | 'protocol';
   reason: string | null;
   roundTripMs: number;
+  /** The inference time the miner reported (scored answers only). */
+  inferenceMs?: number;
 }
 
 export interface RoundReport {
@@ -276,7 +278,7 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
       if (!result.ok) return { ...base, score: 0, quality: 0, outcome: 'rejected', reason: result.reason ?? 'rejected by scoring', roundTripMs };
       rttSeconds.observe(roundTripMs / 1000);
       const score = answerScore(result.score, roundTripMs, config.timeoutMs, config.scoring.latencyWeight);
-      return { ...base, score, quality: result.score, outcome: 'scored', reason: null, roundTripMs };
+      return { ...base, score, quality: result.score, outcome: 'scored', reason: null, roundTripMs, inferenceMs: answer.payload.inferenceMs };
     } catch (error) {
       const reason = isProtocolError(error) ? error.reason : 'error';
       rejections.inc({ reason });

@@ -26,7 +26,9 @@ export async function startMining(peer: WebtensorPeer, miner: Miner, options: Mi
   const { netuid, announceEveryMs = 10_000, log = () => {} } = options;
   const topic = topics(netuid).announce;
   const pubsub = peer.node.services.pubsub;
-  pubsub.subscribe(topic);
+  // Publish only: a miner does not subscribe to the announce topic (gossipsub fans out to the
+  // topic's subscribers — the relay, validators). Subscribed, every miner would receive and verify
+  // every other miner's announces: quadratic work that swamped a 100-miner network.
 
   await serveRequests(
     peer.node,
@@ -76,7 +78,6 @@ export async function startMining(peer: WebtensorPeer, miner: Miner, options: Mi
       peer.removeEventListener('relay', onRelay);
       pubsub.removeEventListener('subscription-change', onSubscription);
       await peer.node.unhandle(CHALLENGE_PROTOCOL).catch(() => {});
-      pubsub.unsubscribe(topic);
     },
   };
 }

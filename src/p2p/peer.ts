@@ -15,7 +15,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
 import { identify, type Identify } from '@libp2p/identify';
-import type { PeerId, PrivateKey } from '@libp2p/interface';
+import type { Connection, PeerId, PrivateKey } from '@libp2p/interface';
 import { ping, type Ping } from '@libp2p/ping';
 import { webSockets } from '@libp2p/websockets';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
@@ -70,6 +70,9 @@ export interface WebtensorPeer extends EventTarget {
   ready(options?: { signal?: AbortSignal }): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Most connections one peer holds through one relay (one HOP stream each). */
+export const MAX_RELAYED_CONNECTIONS = 4096;
 
 export class PeerConfigError extends Error {
   override name = 'PeerConfigError';
@@ -175,6 +178,33 @@ export async function createPeer(options: PeerOptions): Promise<WebtensorPeer> {
     emit({ connected: relayConnected(), attempts: backoff.attempts });
     if (!relayConnected()) schedule(backoff.next());
   });
+
+  // The circuit transport opens each relayed connection's HOP stream with the dial options, which
+  // do not carry maxOutboundStreams, so libp2p's default of 64 streams of one protocol per
+  // connection would cap a validator at 64 miners behind one relay. Raise it on relay connections.
+  node.addEventListener('connection:open', (e) => {
+    const conn = e.detail;
+    if (!relayIds.has(conn.remotePeer.toString())) return;
+    const newStream = conn.newStream.bind(conn);
+    conn.newStream = (protocols, opts) => newStream(protocols, { maxOutboundStreams: MAX_RELAYED_CONNECTIONS, ...opts });
+  });
+
+  if (webrtcInit) {
+    // gossipsub keeps the streams of the first connection to a peer that identified: between two
+    // browsers that is the relay circuit used to signal WebRTC, so gossip would go on riding the
+    // relay. Once a WebRTC connection to a peer has identified, close the circuits to that peer and
+    // identify again over WebRTC: gossipsub then opens its streams on the WebRTC connection.
+    const has = (c: Connection, name: string) => c.remoteAddr.getComponents().some((x) => x.name === name);
+    node.addEventListener('peer:identify', (e) => {
+      const direct = e.detail.connection;
+      if (stopped || !has(direct, 'webrtc') || direct.status !== 'open') return;
+      const circuits = node.getConnections(direct.remotePeer).filter((c) => c !== direct && has(c, 'p2p-circuit') && !has(c, 'webrtc'));
+      if (circuits.length === 0) return;
+      void Promise.all(circuits.map((c) => c.close().catch((error: Error) => c.abort(error))))
+        .then(() => (stopped || direct.status !== 'open' ? undefined : node.services.identify.identify(direct)))
+        .catch((error: unknown) => log(`p2p: moving ${direct.remotePeer.toString()} onto WebRTC failed: ${error instanceof Error ? error.message : String(error)}`));
+    });
+  }
 
   await node.start();
   await dialRelays();

@@ -31,6 +31,7 @@ import {
   PUBLIC_KEY_BYTES,
   SIGNATURE_BYTES,
   signingBytes,
+  signWith,
   verifySr25519,
   type Signer,
 } from './signing.ts';
@@ -141,7 +142,7 @@ export async function encodeMessage<K extends MessageKind>(kind: K, payload: Pay
   checkBinding(kind, payload, sender, timestampMs);
 
   const fields = { version: PROTOCOL_VERSION, kindCode: code, sender, peerId, timestampMs, nonce, payload: bytes };
-  const signature = await signer.sign(signingBytes(fields));
+  const signature = await signWith(signer, signingBytes(fields));
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) {
     throw new Error(`signer returned ${signature?.length} bytes, expected a ${SIGNATURE_BYTES}-byte sr25519 signature`);
   }

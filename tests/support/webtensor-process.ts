@@ -63,7 +63,15 @@ export function startCli(args: string[], options: { env?: Record<string, string>
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString('utf8')));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString('utf8')));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // Never outlive the process that started it (a crashed test or bench must not leave a relay running).
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      process.off('exit', reap);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
   return {
     child,
     output: () => text,
