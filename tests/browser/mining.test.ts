@@ -18,6 +18,7 @@ import { startValidator, type Validator } from '../../relay/validator/validator.
 import { launchChromium } from '../support/chromium.ts';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import type { MineStats } from './pages/mine.ts';
+import { until } from '../support/until.ts';
 
 const NETUID = 7;
 /** Items per challenge: SwiftShader WebGPU runs the cnn at ~100 ms per item, so keep it small. */
@@ -31,13 +32,6 @@ const NODE_MINER = { uid: 3, uri: '//Bob//miner0' };
 const dir = mkdtempSync(join(tmpdir(), 'webtensor-tab-'));
 const stops: Array<() => Promise<unknown>> = [];
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Runs `body` (JavaScript source, so vitest's transform never touches it) in the page with `m = window.webtensorMine`. */
 function inPage<T>(page: Page, body: string, arg?: unknown): Promise<T> {

@@ -14,19 +14,13 @@ import { startRelay, type Relay } from '../../relay/relay/node.ts';
 import { fileRegistry } from '../../relay/registry/registry.ts';
 import { startNodeMiner, type NodeMiner } from '../../relay/miner/node-miner.ts';
 import { startValidator, type Validator } from '../../relay/validator/validator.ts';
+import { until } from '../support/until.ts';
 
 const NETUID = 3;
 const TIERS = ['garbage', 'linear', 'mlp', 'cnn'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'webtensor-mesh-'));
 const stops: Array<() => Promise<unknown>> = [];
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop().catch(() => {});

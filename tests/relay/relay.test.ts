@@ -23,6 +23,7 @@ import { encodeMessage, protocolReady, topics, type AnnouncePayload } from '../.
 import { Envelope } from '../../src/protocol/webtensor.ts';
 import { configFromArgs, relayCommand } from '../../relay/relay/command.ts';
 import { startRelay, type Relay } from '../../relay/relay/node.ts';
+import { until } from '../support/until.ts';
 
 const NETUID = 7;
 const TOPIC = topics(NETUID).announce;
@@ -52,13 +53,6 @@ function meshPeers(node: Peer): string[] {
   return (node.services.pubsub as unknown as { getMeshPeers(topic: string): string[] }).getMeshPeers(TOPIC).map(String);
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function metrics(relay: Relay): Promise<string> {
   const res = await fetch(`${relay.httpUrl}/metrics`);
