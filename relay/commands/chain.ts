@@ -4,7 +4,7 @@
  */
 import type { Command } from '../cli.ts';
 import { bootstrapSubnet, connectLocalClient, DEFAULT_CHAIN_SPEC, devNeurons, startLocalChain, TAO, type LocalChain } from '../chain/index.ts';
-import type { SubtensorClient } from '../../src/chain/client.ts';
+import { nextEpochBlock, type SubtensorClient } from '../../src/chain/client.ts';
 import { parseOptions, UsageError } from './options.ts';
 
 export interface LocalNetworkOptions {
@@ -41,6 +41,10 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
       log: (line) => log(`chain: ${line}`),
     });
     log(`chain: demo subnet netuid ${subnet.netuid}; validator hotkey ${subnet.neurons[0].hotkeyAddress} (//Alice//validator0)`);
+    // Validator permits are handed out by the epoch: run the first one now, so the validator is a
+    // validator (and miners answer it) from the start.
+    const head = await client.head();
+    await chain.newBlock(nextEpochBlock(subnet.netuid, options.tempo ?? 10, head.number) - head.number);
     let building = false;
     const timer = setInterval(() => {
       if (building) return;

@@ -114,6 +114,7 @@ export const startCommand: Command = {
         dbPath: `${stateDir}/validator-${netuid}.db`,
         http: { host: '127.0.0.1', port: relayPort + 2 },
         sinks: network ? [chainWeightSink(network.client, hotkey, netuid)] : [],
+        chainClient: network?.client,
         versionKey: network ? async () => Number((await network!.client.hyperparameters(netuid)).weightsVersionKey) : undefined,
         log,
       });

@@ -69,7 +69,9 @@ export async function startNodeMiner(config: NodeMinerConfig): Promise<NodeMiner
   const info = await engine.load(model.bytes, { provider: 'cpu', contract: spec.contract });
 
   let permitted = new Set<string>();
+  let refreshedAt = 0;
   const refresh = async () => {
+    refreshedAt = Date.now();
     try {
       permitted = new Set((await config.registry.members()).filter((m) => m.validatorPermit).map((m) => m.hotkey));
     } catch (error) {
@@ -97,7 +99,12 @@ export async function startNodeMiner(config: NodeMinerConfig): Promise<NodeMiner
     provider: info.provider,
     signer: config.hotkey,
     peerId: peer.peerId.toString(),
-    isPermittedValidator: (hotkey) => permitted.has(hotkey),
+    isPermittedValidator: (hotkey) => {
+      if (permitted.has(hotkey)) return true;
+      // Maybe the permit is newer than our copy of the registry: look again (at most once a second).
+      if (Date.now() - refreshedAt > 1_000) void refresh();
+      return false;
+    },
   });
   const mining = await startMining(peer, miner, { netuid: config.netuid, announceEveryMs: config.announceEveryMs, log });
   log(`miner: ${config.hotkey.address} mining ${spec.id} on subnet ${config.netuid} with ${model.id} (${info.provider}) as ${peer.peerId.toString()}`);

@@ -92,14 +92,24 @@ export function fileRegistry(path: string, netuid: number): Registry {
   };
 }
 
-/** The chain's metagraph, read at most every `maxAgeMs` (default 12 s, one block). */
+/**
+ * The chain's metagraph, read at most every `maxAgeMs` (default 12 s, one block). While the chain
+ * is unreachable the last members read stay in use (validators keep scoring, miners keep
+ * answering); only a registry never read throws.
+ */
 export function chainRegistry(client: SubtensorClient, netuid: number, maxAgeMs = 12_000): Registry {
   let cached: { at: number; members: Member[] } | undefined;
   return {
     source: `chain netuid ${netuid}`,
     async members() {
       if (cached && Date.now() - cached.at < maxAgeMs) return cached.members;
-      const mg = await client.metagraph(netuid);
+      let mg;
+      try {
+        mg = await client.metagraph(netuid);
+      } catch (error) {
+        if (cached) return cached.members;
+        throw new RegistryError(`cannot read the metagraph of netuid ${netuid}: ${error instanceof Error ? error.message : String(error)}`);
+      }
       const members = mg.neurons.map((n) => ({
         uid: n.uid,
         hotkey: n.hotkey,

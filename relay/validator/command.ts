@@ -66,6 +66,7 @@ export const validatorCommand: Command = {
       weightsEveryRounds: options['weights-every'] ?? DEFAULT_VALIDATOR_CONFIG.weightsEveryRounds,
       http: { host: options['http-host'] ?? DEFAULT_VALIDATOR_CONFIG.http.host, port: options['http-port'] ?? DEFAULT_VALIDATOR_CONFIG.http.port },
       sinks: client ? [chainWeightSink(client, hotkey, netuid)] : [],
+      chainClient: client,
       versionKey: client ? async () => Number((await client.hyperparameters(netuid)).weightsVersionKey) : undefined,
       log: (line) => console.log(line),
     });

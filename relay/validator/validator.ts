@@ -40,6 +40,8 @@ import {
 import { answerScore, DEFAULT_SCORING, emaUpdate, sample, weightsFromScores, type ScoringPolicy } from '../../src/scoring/index.ts';
 import { deriveSeed, getSubnet, outputsProblem, Rng, type TaskSpec } from '../../src/subnets/index.ts';
 import type { Member, Registry } from '../registry/registry.ts';
+import type { SubtensorClient } from '../../src/chain/client.ts';
+import { watchChainEpochs, type EpochCheck, type EpochWatcher } from './epoch-check.ts';
 import { ValidatorStore, type RoundScore, type WeightRow } from './store.ts';
 
 /** Where weight vectors go: gossip always, the chain when one is configured. */
@@ -72,6 +74,11 @@ export interface ValidatorConfig {
   scoring: ScoringPolicy;
   /** Extra sinks beside gossip (e.g. the chain). */
   sinks?: WeightSink[];
+  /**
+   * The chain, when there is one: after each epoch the validator compares the chain's Yuma outputs
+   * with webtensor's own (metrics `webtensor_validator_chain_*`) and gossips the chain's result.
+   */
+  chainClient?: SubtensorClient;
   /** The version key put in gossiped weight vectors (the chain's WeightsVersionKey when on chain). */
   versionKey?: () => Promise<number> | number;
   /** HTTP for /health, /metrics, /scores: host and port (0 = any); null = no HTTP. */
@@ -173,6 +180,19 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
   const liveGauge = new Gauge({ name: 'webtensor_validator_live_miners', help: 'Registered miners heard from within the TTL', registers: [metrics] });
   const pendingGauge = new Gauge({ name: 'webtensor_validator_pending_weights', help: 'Weight vectors not yet delivered to every sink', registers: [metrics] });
   const emaGauge = new Gauge({ name: 'webtensor_validator_score', help: 'Moving-average score per uid', labelNames: ['uid'], registers: [metrics] });
+  const epochChecks = new Counter({
+    name: 'webtensor_validator_chain_epochs_total',
+    help: "Chain epochs checked against webtensor's Yuma, by result (match: every u16 within ±1)",
+    labelNames: ['result'],
+    registers: [metrics],
+  });
+  const divergence = new Gauge({
+    name: 'webtensor_validator_chain_divergence_u16',
+    help: "Largest |chain − webtensor| over the last checked epoch's incentive, dividends, consensus, validator trust and bonds (u16)",
+    registers: [metrics],
+  });
+  epochChecks.inc({ result: 'match' }, 0);
+  epochChecks.inc({ result: 'diverged' }, 0);
   roundGauge.set(store.round);
 
   const peer = await createPeer({ relays: config.relays, log });
@@ -212,6 +232,29 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
   });
   pubsub.subscribe(t.announce);
   pubsub.subscribe(t.weights);
+
+  let lastEpoch: EpochCheck | undefined;
+  let epochWatcher: EpochWatcher | undefined;
+  if (config.chainClient) {
+    epochWatcher = watchChainEpochs({
+      client: config.chainClient,
+      netuid: config.netuid,
+      log,
+      async onEpoch(check) {
+        lastEpoch = check;
+        epochChecks.inc({ result: check.mismatches.length === 0 ? 'match' : 'diverged' });
+        divergence.set(check.maxDiff);
+        const u16 = (field: 'incentive' | 'dividends' | 'consensus') => check.after.neurons.map((n) => n[field]);
+        const bytes = await encodeMessage(
+          'epoch-result',
+          { netuid: config.netuid, block: check.block, source: 'chain', incentive: u16('incentive'), dividends: u16('dividends'), consensus: u16('consensus') },
+          config.hotkey,
+          { peerId: peer.peerId.toString() },
+        );
+        await pubsub.publish(t.epoch, bytes).catch(() => {});
+      },
+    });
+  }
 
   const gossipSink: WeightSink = {
     name: 'gossip',
@@ -375,7 +418,8 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
         if (path === '/health') return json({ ok: peer.relayConnected(), hotkey: config.hotkey.address, peerId: peer.peerId.toString(), round: store.round, live: live().length });
         if (path === '/scores') {
           for (const r of store.scores()) emaGauge.set({ uid: String(r.uid) }, r.ema);
-          return json({ round: store.round, scores: store.scores(), weights: store.latestWeights() ?? null, pending: store.pendingWeights().length });
+          const epoch = lastEpoch && { block: lastEpoch.block, variant: lastEpoch.variant, maxDiff: lastEpoch.maxDiff, mismatches: lastEpoch.mismatches.length };
+          return json({ round: store.round, scores: store.scores(), weights: store.latestWeights() ?? null, pending: store.pendingWeights().length, epoch: epoch ?? null });
         }
         if (path === '/metrics') {
           for (const r of store.scores()) emaGauge.set({ uid: String(r.uid) }, r.ema);
@@ -431,6 +475,7 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
     flushWeights,
     async stop() {
       stopped = true;
+      epochWatcher?.stop();
       clearTimeout(roundTimer);
       clearInterval(retryTimer);
       await roundInFlight?.catch(() => {});
