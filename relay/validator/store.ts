@@ -87,6 +87,16 @@ export class ValidatorStore {
     return value;
   }
 
+  /** A JSON value kept across restarts (e.g. the off-chain epoch's bonds). */
+  loadJson<T>(key: string): T | undefined {
+    const text = this.meta(`json:${key}`);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  saveJson(key: string, value: unknown): void {
+    this.setMeta(`json:${key}`, JSON.stringify(value));
+  }
+
   /** The last completed round (0 before the first). */
   get round(): number {
     return Number(this.meta('round') ?? 0);

@@ -42,6 +42,7 @@ import { deriveSeed, getSubnet, outputsProblem, Rng, type TaskSpec } from '../..
 import type { Member, Registry } from '../registry/registry.ts';
 import type { SubtensorClient } from '../../src/chain/client.ts';
 import { watchChainEpochs, type EpochCheck, type EpochWatcher } from './epoch-check.ts';
+import { OffChainEpochs, type OffChainEpochResult } from './offchain-epoch.ts';
 import { ValidatorStore, type RoundScore, type WeightRow } from './store.ts';
 
 /** Where weight vectors go: gossip always, the chain when one is configured. */
@@ -235,6 +236,21 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
 
   let lastEpoch: EpochCheck | undefined;
   let epochWatcher: EpochWatcher | undefined;
+  // Without a chain, the epoch runs here: this validator's weights and those heard on gossip.
+  const offChain = config.chainClient ? undefined : new OffChainEpochs(store.loadJson('offchain-bonds') ?? {});
+  let lastOffChain: OffChainEpochResult | undefined;
+  if (offChain) {
+    pubsub.addEventListener('message', (e: CustomEvent<Message>) => {
+      const msg = e.detail;
+      if (msg.topic !== t.weights || msg.type !== 'signed') return;
+      try {
+        const m = decodeMessage(msg.data, { expectedKind: 'weight-vector', expectedNetuid: config.netuid, expectedPeerId: msg.from.toString(), replay });
+        offChain.record(m.sender.hotkey, m.payload.block, m.payload.uids, m.payload.weights);
+      } catch (error) {
+        reject(isProtocolError(error) ? error.reason : 'error', error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
   if (config.chainClient) {
     epochWatcher = watchChainEpochs({
       client: config.chainClient,
@@ -375,7 +391,25 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
     for (const s of sinks) store.supersede(s.name, id);
     log(`validator: weights after round ${store.round}: ${vector.uids.map((u, i) => `${u}:${vector.weights[i]}`).join(' ') || '(none)'}`);
     await flushWeights();
+    if (offChain) await offChainEpoch(vector).catch((error: unknown) => log(`validator: off-chain epoch failed: ${error instanceof Error ? error.message : String(error)}`));
     return vector;
+  }
+
+  /** Runs the off-chain epoch after this validator's weights and gossips its result. */
+  async function offChainEpoch(vector: { uids: number[]; weights: number[] }): Promise<void> {
+    offChain!.record(config.hotkey.address, store.round, vector.uids, vector.weights);
+    const result = offChain!.run(await config.registry.members(), store.round);
+    lastOffChain = result;
+    store.saveJson('offchain-bonds', offChain!.storedBonds);
+    const u16 = (xs: number[]) => xs.map((x) => Math.floor(x * 65535));
+    const bytes = await encodeMessage(
+      'epoch-result',
+      { netuid: config.netuid, block: result.block, source: 'off-chain', incentive: u16(result.incentive), dividends: u16(result.dividends), consensus: u16(result.consensus) },
+      config.hotkey,
+      { peerId: peer.peerId.toString() },
+    );
+    await pubsub.publish(t.epoch, bytes).catch(() => {});
+    log(`validator: off-chain epoch at round ${result.block} (${result.validators} validator(s)): incentive ${result.incentive.map((x) => x.toFixed(3)).join(' ')}`);
   }
 
   let flushing: Promise<void> | undefined;
@@ -418,7 +452,17 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
         if (path === '/health') return json({ ok: peer.relayConnected(), hotkey: config.hotkey.address, peerId: peer.peerId.toString(), round: store.round, live: live().length });
         if (path === '/scores') {
           for (const r of store.scores()) emaGauge.set({ uid: String(r.uid) }, r.ema);
-          const epoch = lastEpoch && { block: lastEpoch.block, variant: lastEpoch.variant, maxDiff: lastEpoch.maxDiff, mismatches: lastEpoch.mismatches.length };
+          const epoch =
+            (lastEpoch && {
+              source: 'chain',
+              block: lastEpoch.block,
+              variant: lastEpoch.variant,
+              maxDiff: lastEpoch.maxDiff,
+              mismatches: lastEpoch.mismatches.length,
+              incentive: lastEpoch.after.neurons.map((n) => n.incentive / 65535),
+              dividends: lastEpoch.after.neurons.map((n) => n.dividends / 65535),
+            }) ||
+            (lastOffChain && { source: 'off-chain', block: lastOffChain.block, variant: 'yuma3', incentive: lastOffChain.incentive, dividends: lastOffChain.dividends });
           return json({ round: store.round, scores: store.scores(), weights: store.latestWeights() ?? null, pending: store.pendingWeights().length, epoch: epoch ?? null });
         }
         if (path === '/metrics') {

@@ -88,5 +88,13 @@ describe('relay + validator + Node miners', () => {
     expect(w.get(2)!).toBeGreaterThan(0);
     const scores = await (await fetch(`${validator.httpUrl}/scores`)).json();
     expect(scores.round).toBe(4);
+    // No chain: the validator ran the epoch itself (src/consensus) on its weights.
+    expect(scores.epoch.source).toBe('off-chain');
+    const incentive: number[] = scores.epoch.incentive;
+    expect(incentive[1]).toBe(0);
+    expect(incentive[4]).toBeGreaterThan(incentive[3]);
+    expect(incentive[3]).toBeGreaterThan(incentive[2]);
+    expect(incentive[2]).toBeGreaterThan(0);
+    expect(scores.epoch.dividends[0]).toBeCloseTo(1, 6);
   }, 60_000);
 });
