@@ -10,7 +10,6 @@
  * weights rate limit is set. Unknown netuids, dead endpoints and bad arguments each give one line
  * on stderr and a non-zero exit. The spec is required: a missing spec fails this suite.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -33,40 +32,14 @@ import { metagraphCommand, type MetagraphView } from '../../relay/commands/metag
 import { registerCommand } from '../../relay/commands/register.ts';
 import { stakeCommand } from '../../relay/commands/stake.ts';
 import { floatWeightsToU16, parseUids, parseWeights, weightsCommand } from '../../relay/commands/weights.ts';
+import { runCli, type CliResult } from '../support/webtensor-process.ts';
 
 const SPEC = resolve(REPO_ROOT, process.env.WEBTENSOR_CHAIN_SPEC ?? DEFAULT_CHAIN_SPEC);
 const TEMPO = 3;
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
 /** Runs `node bin/webtensor.mjs <args>` from the repository root, with none of the WEBTENSOR_* variables of this process. */
 function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<CliResult> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WEBTENSOR_')));
-  const started = Date.now();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['bin/webtensor.mjs', ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`webtensor ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  return runCli(args, { env, timeoutMs });
 }
 
 /** The failure contract: exit code, and exactly one line on stderr. */

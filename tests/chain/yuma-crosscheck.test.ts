@@ -15,7 +15,6 @@
  * The spec is required: a missing spec fails this suite, it is never skipped. Every snapshot, the
  * CLI output, the chain's values and the diff are written to test-artifacts/chain-yuma/.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +34,7 @@ import {
   type BootstrapResult,
   type LocalChain,
 } from '../../relay/chain/index.ts';
+import { runCli } from '../support/webtensor-process.ts';
 
 const SPEC = resolve(REPO_ROOT, process.env.WEBTENSOR_CHAIN_SPEC ?? DEFAULT_CHAIN_SPEC);
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'chain-yuma');
@@ -43,35 +43,14 @@ const TEMPO = 4;
 const jsonText = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 
 /** Runs `node bin/webtensor.mjs yuma -` from the repository root with the snapshot on stdin. */
-function runYumaCli(snapshot: YumaSnapshotJson, timeoutMs = 60_000): Promise<YumaResultJson> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['bin/webtensor.mjs', 'yuma', '-'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`webtensor yuma did not finish within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        reject(new Error(`webtensor yuma exited with ${code}:\n${stderr.trim()}`));
-        return;
-      }
-      try {
-        resolvePromise(JSON.parse(stdout) as YumaResultJson);
-      } catch (error) {
-        reject(new Error(`webtensor yuma printed no JSON (${(error as Error).message}):\n${stdout.slice(0, 2000)}\n${stderr}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(snapshot));
-  });
+async function runYumaCli(snapshot: YumaSnapshotJson, timeoutMs = 60_000): Promise<YumaResultJson> {
+  const { code, stdout, stderr } = await runCli(['yuma', '-'], { input: JSON.stringify(snapshot), timeoutMs });
+  if (code !== 0) throw new Error(`webtensor yuma exited with ${code}:\n${stderr.trim()}`);
+  try {
+    return JSON.parse(stdout) as YumaResultJson;
+  } catch (error) {
+    throw new Error(`webtensor yuma printed no JSON (${(error as Error).message}):\n${stdout.slice(0, 2000)}\n${stderr}`);
+  }
 }
 
 /** The chain's per-uid epoch outputs, for artifacts and messages. */
