@@ -12,7 +12,7 @@ import { ChainSpecNotFoundError, REPO_ROOT, resolveChainSpec } from '../chain/in
 import { startNodeMiner, type NodeMiner } from '../miner/node-miner.ts';
 import { chainRegistry, fileRegistry, type Registry } from '../registry/registry.ts';
 import { startRelay, type Relay } from '../relay/node.ts';
-import { chainWeightSink } from '../validator/chain-sink.ts';
+import { onChain } from '../validator/chain-sink.ts';
 import { startValidator, type Validator } from '../validator/validator.ts';
 import { DEMO_MINERS, startLocalNetwork, untilSignal, type LocalNetwork } from './chain.ts';
 import { parseOptions, UsageError } from './options.ts';
@@ -113,9 +113,7 @@ export const startCommand: Command = {
         registry,
         dbPath: `${stateDir}/validator-${netuid}.db`,
         http: { host: '127.0.0.1', port: relayPort + 2 },
-        sinks: network ? [chainWeightSink(network.client, hotkey, netuid)] : [],
-        chainClient: network?.client,
-        versionKey: network ? async () => Number((await network!.client.hyperparameters(netuid)).weightsVersionKey) : undefined,
+        ...(network ? onChain(network.client, hotkey, netuid) : {}),
         log,
       });
       if (!options['no-miners']) {

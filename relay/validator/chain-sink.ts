@@ -7,7 +7,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubtensorClient } from '../../src/chain/client.ts';
 import { ChainTxError } from '../../src/chain/client.ts';
 import type { WeightRow } from './store.ts';
-import type { WeightSink } from './validator.ts';
+import type { ValidatorConfig, WeightSink } from './validator.ts';
 
 export function chainWeightSink(client: SubtensorClient, hotkey: KeyringPair, netuid: number): WeightSink {
   return {
@@ -20,5 +20,17 @@ export function chainWeightSink(client: SubtensorClient, hotkey: KeyringPair, ne
         throw error;
       }
     },
+  };
+}
+
+/**
+ * What a validator on chain adds to its config: the chain as a weight sink, the chain client for
+ * the per-epoch check, and the subnet's weights version key for gossiped vectors.
+ */
+export function onChain(client: SubtensorClient, hotkey: KeyringPair, netuid: number): Pick<ValidatorConfig, 'sinks' | 'chainClient' | 'versionKey'> {
+  return {
+    sinks: [chainWeightSink(client, hotkey, netuid)],
+    chainClient: client,
+    versionKey: async () => Number((await client.hyperparameters(netuid)).weightsVersionKey),
   };
 }

@@ -6,7 +6,7 @@
 import type { Command } from '../cli.ts';
 import { UsageError } from '../commands/options.ts';
 import { hotkeyFrom, networkOptionUsage, parseNetworkArgs, registryFrom, relaysFrom, taskFrom, untilSignal } from '../commands/network-common.ts';
-import { chainWeightSink } from './chain-sink.ts';
+import { onChain } from './chain-sink.ts';
 import { DEFAULT_VALIDATOR_CONFIG, startValidator } from './validator.ts';
 
 const spec = {
@@ -65,9 +65,7 @@ export const validatorCommand: Command = {
       timeoutMs: options['timeout-ms'] ?? DEFAULT_VALIDATOR_CONFIG.timeoutMs,
       weightsEveryRounds: options['weights-every'] ?? DEFAULT_VALIDATOR_CONFIG.weightsEveryRounds,
       http: { host: options['http-host'] ?? DEFAULT_VALIDATOR_CONFIG.http.host, port: options['http-port'] ?? DEFAULT_VALIDATOR_CONFIG.http.port },
-      sinks: client ? [chainWeightSink(client, hotkey, netuid)] : [],
-      chainClient: client,
-      versionKey: client ? async () => Number((await client.hyperparameters(netuid)).weightsVersionKey) : undefined,
+      ...(client ? onChain(client, hotkey, netuid) : {}),
       log: (line) => console.log(line),
     });
     const signal = await untilSignal();

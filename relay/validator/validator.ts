@@ -38,7 +38,7 @@ import {
   type Signer,
 } from '../../src/protocol/index.ts';
 import { answerScore, DEFAULT_SCORING, emaUpdate, sample, weightsFromScores, type ScoringPolicy } from '../../src/scoring/index.ts';
-import { deriveSeed, getSubnet, outputsProblem, Rng, type TaskSpec } from '../../src/subnets/index.ts';
+import { deriveSeed, getSubnet, outputsProblem, Rng } from '../../src/subnets/index.ts';
 import type { Member, Registry } from '../registry/registry.ts';
 import type { SubtensorClient } from '../../src/chain/client.ts';
 import { watchChainEpochs, type EpochCheck, type EpochWatcher } from './epoch-check.ts';
@@ -148,8 +148,10 @@ export interface Validator {
 export async function startValidator(partial: Partial<ValidatorConfig> & Pick<ValidatorConfig, 'relays' | 'netuid' | 'taskId' | 'hotkey' | 'dbPath' | 'registry'>): Promise<Validator> {
   const config: ValidatorConfig = { ...DEFAULT_VALIDATOR_CONFIG, ...partial };
   const log = config.log ?? (() => {});
-  const spec = getSubnet(config.taskId);
-  if (!spec) throw new Error(`unknown task "${config.taskId}"`);
+  const task = getSubnet(config.taskId);
+  if (!task) throw new Error(`unknown task "${config.taskId}"`);
+  if (task.kind !== 'compete') throw new Error(`task ${task.id} is a ${task.kind} task; this validator scores compete tasks only (yet)`);
+  const spec = task;
   const batch = config.batch ?? spec.batch.default;
   if (!Number.isInteger(batch) || batch < 1 || batch > spec.batch.max) throw new Error(`batch must be in [1, ${spec.batch.max}]`);
   await protocolReady();
@@ -294,11 +296,10 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
 
   async function challengeOne(round: number, member: Member, miner: LiveMiner, challengeId: number): Promise<ChallengeOutcome> {
     const base = { uid: member.uid, hotkey: member.hotkey };
-    const challenge = spec!.kind === 'compete' ? spec!.makeChallenge(deriveSeed(secret, `round ${round} uid ${member.uid}`), batch) : null;
-    if (!challenge || spec!.kind !== 'compete') throw new Error(`task kind ${spec!.kind} is not served by this validator yet`);
+    const challenge = spec.makeChallenge(deriveSeed(secret, `round ${round} uid ${member.uid}`), batch);
     const payload: ChallengePayload = {
       netuid: config.netuid,
-      taskId: spec!.id,
+      taskId: spec.id,
       challengeId,
       nonce: new Uint8Array(randomBytes(16)),
       deadlineMs: Date.now() + config.timeoutMs,
@@ -331,9 +332,9 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
       const answer = decodeMessage(reply, { expectedKind: 'answer', expectedPeerId: miner.peerId, replay });
       checkAnswer(payload, answer, Date.now());
       if (answer.payload.error) return { ...base, score: 0, quality: 0, outcome: 'error-answer', reason: answer.payload.error, roundTripMs };
-      const problem = outputsProblem(spec!.contract, answer.payload.outputs, { batch: challenge.batch });
+      const problem = outputsProblem(spec.contract, answer.payload.outputs, { batch: challenge.batch });
       if (problem) return { ...base, score: 0, quality: 0, outcome: 'rejected', reason: problem, roundTripMs };
-      const result = spec!.score(challenge, answer.payload.outputs);
+      const result = spec.score(challenge, answer.payload.outputs);
       if (!result.ok) return { ...base, score: 0, quality: 0, outcome: 'rejected', reason: result.reason ?? 'rejected by scoring', roundTripMs };
       rttSeconds.observe(roundTripMs / 1000);
       const score = answerScore(result.score, roundTripMs, config.timeoutMs, config.scoring.latencyWeight);
@@ -451,7 +452,6 @@ export async function startValidator(partial: Partial<ValidatorConfig> & Pick<Va
         };
         if (path === '/health') return json({ ok: peer.relayConnected(), hotkey: config.hotkey.address, peerId: peer.peerId.toString(), round: store.round, live: live().length });
         if (path === '/scores') {
-          for (const r of store.scores()) emaGauge.set({ uid: String(r.uid) }, r.ema);
           const epoch =
             (lastEpoch && {
               source: 'chain',

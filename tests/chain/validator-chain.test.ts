@@ -19,7 +19,7 @@ import { bootstrapSubnet, connectLocalClient, devNeurons, REPO_ROOT, startLocalC
 import { startRelay, type Relay } from '../../relay/relay/node.ts';
 import { chainRegistry } from '../../relay/registry/registry.ts';
 import { startNodeMiner } from '../../relay/miner/node-miner.ts';
-import { chainWeightSink } from '../../relay/validator/chain-sink.ts';
+import { onChain } from '../../relay/validator/chain-sink.ts';
 import { startValidator, type Validator } from '../../relay/validator/validator.ts';
 import { freePort } from '../support/webtensor-process.ts';
 import { until } from '../support/until.ts';
@@ -113,8 +113,7 @@ describe('validator on the real runtime', () => {
         weightsEveryRounds: 3,
         batch: 32,
         scoring: { emaAlpha: 0.3, latencyWeight: 0.1 },
-        sinks: [chainWeightSink(validatorClient, hotkey, netuid)],
-        chainClient: validatorClient,
+        ...onChain(validatorClient, hotkey, netuid),
         http: { host: '127.0.0.1', port: 0 },
       });
       cleanups.push(() => validator.stop());
